@@ -1,0 +1,40 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mf_posix.h"
+#include "mcuface/mf_status.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int mf_map_file(const char *path, mf_mapped_file *out)
+{
+    if (!path || !out) return MF_EINVAL;
+    out->data = NULL;
+    out->size = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return errno == ENOENT ? MF_ENOTFOUND : MF_EIO;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { close(fd); return MF_EIO; }
+    if (st.st_size == 0) { close(fd); return MF_OK; } /* empty: the loader reports it as corrupt */
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) return MF_EIO;
+    out->data = p;
+    out->size = (size_t)st.st_size;
+    return MF_OK;
+}
+
+void mf_unmap_file(mf_mapped_file *file)
+{
+    if (file && file->data) munmap((void *)file->data, file->size);
+    if (file) { file->data = NULL; file->size = 0; }
+}
+
+double mf_clock_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
