@@ -1,0 +1,33 @@
+/* Internal pieces shared by the planner, the op preparation and the executor. */
+#ifndef MCUFACE_NN_GRAPH_H
+#define MCUFACE_NN_GRAPH_H
+#include <stddef.h>
+#include <stdint.h>
+#include "mcuface/mf_model.h"
+#include "nn/ops/mf_kernels.h"
+#include "nn/records.h"
+
+/* Where the planner put a tensor, and when it is alive (op indices). */
+typedef struct mf_tensor_plan {
+    int32_t first_use, last_use;
+    int32_t alias_of; /* RESHAPE outputs share their input's bytes; -1 otherwise */
+    uint32_t is_const;
+    size_t bytes;
+    size_t offset;
+} mf_tensor_plan;
+
+/* Elements of T (product of dims over its rank). */
+size_t mf_tensor_elements(const mf_tensor *t);
+/* T's shape padded on the left with ones to 4 dims. */
+mf_shape4 mf_tensor_shape4(const mf_tensor *t);
+
+/* Checks OP's input shapes, writes its output shapes into model->tensors
+ * and adds its multiply-accumulates to *MACS. Sets *ALIAS to the input the
+ * output may share bytes with (RESHAPE), else -1. Returns MF_OK or MF_EINVAL
+ * (shapes or types that do not fit), MF_EUNSUPPORTED (a data type without a
+ * kernel yet), MF_ERANGE (size overflow). */
+int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32_t *alias);
+
+/* Runs OP's kernel; every check was made by mf_op_prepare. */
+void mf_op_eval(mf_model *model, const mf_op_record *op);
+#endif
