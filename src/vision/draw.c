@@ -1,0 +1,65 @@
+/* Clipped drawing. Coordinates are clamped in 64-bit before the loops so
+ * that wild inputs (INT_MIN, detector garbage) neither overflow nor write
+ * outside the image. */
+#include "vision/draw.h"
+#include "mcuface/mf_status.h"
+
+static void put_pixel(mf_image *img, int x, int y, const uint8_t colour[3])
+{
+    uint8_t *p = img->data + (size_t)y * (size_t)img->stride + (size_t)x * (size_t)img->channels;
+    if (img->channels == 1) {
+        p[0] = colour[0];
+    } else {
+        p[0] = colour[0];
+        p[1] = colour[1];
+        p[2] = colour[2];
+    }
+}
+
+static long long clamp_ll(long long v, long long lo, long long hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Fills the inclusive rectangle after clipping it to the image. */
+static void fill_clipped(mf_image *img, long long x1, long long y1, long long x2, long long y2,
+                         const uint8_t colour[3])
+{
+    if (x2 < 0 || y2 < 0 || x1 >= img->width || y1 >= img->height || x1 > x2 || y1 > y2) return;
+    int xa = (int)clamp_ll(x1, 0, img->width - 1), xb = (int)clamp_ll(x2, 0, img->width - 1);
+    int ya = (int)clamp_ll(y1, 0, img->height - 1), yb = (int)clamp_ll(y2, 0, img->height - 1);
+    for (int y = ya; y <= yb; y++)
+        for (int x = xa; x <= xb; x++) put_pixel(img, x, y, colour);
+}
+
+int mf_draw_rect(mf_image *img, int x1, int y1, int x2, int y2, int thickness, const uint8_t colour[3])
+{
+    int err = mf_image_check(img);
+    if (err) return err;
+    if (!colour || thickness < 1) return MF_EINVAL;
+    long long l = x1 < x2 ? x1 : x2, r = x1 < x2 ? x2 : x1;
+    long long t = y1 < y2 ? y1 : y2, b = y1 < y2 ? y2 : y1;
+    long long th = thickness - 1;
+    fill_clipped(img, l, t, r, t + th, colour);     /* top */
+    fill_clipped(img, l, b - th, r, b, colour);     /* bottom */
+    fill_clipped(img, l, t, l + th, b, colour);     /* left */
+    fill_clipped(img, r - th, t, r, b, colour);     /* right */
+    return MF_OK;
+}
+
+int mf_draw_dot(mf_image *img, int cx, int cy, int radius, const uint8_t colour[3])
+{
+    int err = mf_image_check(img);
+    if (err) return err;
+    if (!colour || radius < 0) return MF_EINVAL;
+    if (radius > MF_IMAGE_MAX_SIDE) return MF_ERANGE;
+    long long r2 = (long long)radius * radius;
+    for (long long dy = -radius; dy <= radius; dy++) {
+        long long y = (long long)cy + dy;
+        if (y < 0 || y >= img->height) continue;
+        long long half = 0; /* widest dx with dx^2 + dy^2 <= r^2 */
+        while ((half + 1) * (half + 1) + dy * dy <= r2) half++;
+        fill_clipped(img, (long long)cx - half, y, (long long)cx + half, y, colour);
+    }
+    return MF_OK;
+}
