@@ -1,0 +1,20 @@
+/* Bilinear resize of 8-bit images with cv2.resize(INTER_LINEAR) semantics:
+ * half-pixel centres (s = (d + 0.5) * src/dst - 0.5), edge clamp, no
+ * anti-aliasing when shrinking. The arithmetic follows OpenCV's 8-bit
+ * fixed-point path (11-bit weights) so results stay within +-1 of
+ * cv2.resize; tests/vision/test_opencv_fixtures.c measures the difference. */
+#ifndef MCUFACE_VISION_RESIZE_H
+#define MCUFACE_VISION_RESIZE_H
+#include "mcuface/mf_image.h"
+
+/* Resizes SRC into DST, whose data, width, height, stride and channels the
+ * caller sets (same channels as SRC; SRC and DST must not overlap). Returns
+ * MF_OK, MF_EINVAL or MF_ERANGE. */
+int mf_resize_bilinear(const mf_image *src, mf_image *dst);
+
+/* Resizes the X, Y, WIDTH x HEIGHT rectangle of SRC (inside SRC, edges
+ * clamped to the rectangle, as cv2.resize(src[y:y+h, x:x+w], ...)) into DST.
+ * Used for the anti-spoofing 80x80 crops. Returns MF_OK, MF_EINVAL or
+ * MF_ERANGE. */
+int mf_crop_resize(const mf_image *src, int x, int y, int width, int height, mf_image *dst);
+#endif
