@@ -1,0 +1,209 @@
+/* Host image files: PNG round trip, PPM/PGM, a real JPEG against
+ * cv2.imread (through tools/fixtures/make_vision_fixtures.py at test time),
+ * and truncated / corrupted / oversized inputs that must fail cleanly. */
+#include "mf_test.h"
+#include "mcuface/mf_status.h"
+#include "mf_image_file.h"
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char scratch_path[1024];
+
+/* A path in the build directory (MCUFACE_BUILD) or /tmp. */
+static const char *scratch(const char *name)
+{
+    const char *dir = getenv("MCUFACE_BUILD");
+    snprintf(scratch_path, sizeof scratch_path, "%s/%s", dir ? dir : "/tmp", name);
+    return scratch_path;
+}
+
+static void test_png_round_trip(void)
+{
+    uint8_t px[7 * 5 * 3 + 4];
+    for (size_t i = 0; i < sizeof px; i++) px[i] = (uint8_t)(i * 53 + 7);
+    mf_image img = {px, 7, 5, 7 * 3, 3}, back;
+    const char *path = scratch("vision_round_trip.png");
+    MF_CHECK_EQ_INT(mf_image_save_png(path, &img), MF_OK);
+    MF_CHECK_EQ_INT(mf_image_load(path, &back), MF_OK);
+    MF_CHECK(back.width == 7 && back.height == 5 && back.channels == 3 && back.stride == 21);
+    MF_CHECK(back.data && !memcmp(back.data, px, 7 * 5 * 3));
+    mf_image_free(&back);
+    MF_CHECK(back.data == NULL);
+    mf_image_free(&back); /* twice is harmless */
+    /* Gray with a padded stride loads as RGB with equal channels. */
+    mf_image gray = {px, 3, 4, 5, 1};
+    MF_CHECK_EQ_INT(mf_image_save_png(path, &gray), MF_OK);
+    MF_CHECK_EQ_INT(mf_image_load(path, &back), MF_OK);
+    int bad = 0;
+    for (int y = 0; y < 4; y++)
+        for (int x = 0; x < 3; x++)
+            for (int c = 0; c < 3; c++) bad += back.data[(y * 3 + x) * 3 + c] != px[y * 5 + x];
+    MF_CHECK_EQ_INT(bad, 0);
+    mf_image_free(&back);
+    MF_CHECK_EQ_INT(mf_image_save_png("/nonexistent-dir/x.png", &img), MF_EIO);
+    mf_image broken = {NULL, 7, 5, 21, 3};
+    MF_CHECK_EQ_INT(mf_image_save_png(path, &broken), MF_EINVAL);
+}
+
+static void test_netpbm(void)
+{
+    static const uint8_t ppm[] = "P6\n2 1\n255\n\x01\x02\x03\xfa\xfb\xfc";
+    static const uint8_t pgm[] = "P5 2 1 255 \x10\x20";
+    mf_image img;
+    MF_CHECK_EQ_INT(mf_image_decode(ppm, sizeof ppm - 1, &img), MF_OK);
+    MF_CHECK(img.width == 2 && img.height == 1 && img.data[0] == 1 && img.data[5] == 0xfc);
+    mf_image_free(&img);
+    MF_CHECK_EQ_INT(mf_image_decode(pgm, sizeof pgm - 1, &img), MF_OK);
+    MF_CHECK(img.width == 2 && img.data[0] == 0x10 && img.data[2] == 0x10 && img.data[3] == 0x20);
+    mf_image_free(&img);
+}
+
+static void test_bad_inputs(void)
+{
+    mf_image img;
+    static const char text[] = "hello, this is not an image";
+    MF_CHECK_EQ_INT(mf_image_decode(text, sizeof text, &img), MF_ECORRUPT);
+    MF_CHECK(img.data == NULL);
+    MF_CHECK_EQ_INT(mf_image_decode(text, 0, &img), MF_ECORRUPT);
+    MF_CHECK_EQ_INT(mf_image_decode(NULL, 10, &img), MF_EINVAL);
+    MF_CHECK_EQ_INT(mf_image_decode(text, sizeof text, NULL), MF_EINVAL);
+    /* Oversized headers are refused before any pixel memory is allocated. */
+    static const char wide[] = "P6\n20000 10\n255\n";
+    static const char many[] = "P6\n8000 8000\n255\n";
+    MF_CHECK_EQ_INT(mf_image_decode(wide, sizeof wide - 1, &img), MF_ERANGE);
+    MF_CHECK_EQ_INT(mf_image_decode(many, sizeof many - 1, &img), MF_ERANGE);
+    MF_CHECK_EQ_INT(mf_image_load("/nonexistent/image.jpg", &img), MF_ENOTFOUND);
+    MF_CHECK_EQ_INT(mf_image_load(NULL, &img), MF_EINVAL);
+    const char *empty = scratch("vision_empty.png");
+    FILE *f = fopen(empty, "wb");
+    if (f) fclose(f);
+    MF_CHECK_EQ_INT(mf_image_load(empty, &img), MF_ECORRUPT);
+}
+
+/* Decodes every prefix length in steps, then random corruptions; the only
+ * requirements are no crash, a clean status, and sane output on success. */
+static void hammer(const uint8_t *bytes, size_t n, int want_w, int want_h, int *ok_count, int *err_count)
+{
+    uint8_t *copy = malloc(n);
+    if (!copy) return;
+    size_t step = n / 150 + 1;
+    for (size_t len = 0; len < n; len += (len < 64 ? 1 : step)) {
+        mf_image img;
+        int err = mf_image_decode(bytes, len, &img);
+        MF_CHECK(err == MF_OK || err == MF_ECORRUPT || err == MF_ERANGE);
+        if (err == MF_OK) {
+            MF_CHECK(img.width == want_w && img.height == want_h && img.data);
+            (*ok_count)++;
+        } else {
+            MF_CHECK(img.data == NULL);
+            (*err_count)++;
+        }
+        mf_image_free(&img);
+    }
+    unsigned seed = 99;
+    for (int round = 0; round < 150; round++) {
+        memcpy(copy, bytes, n);
+        int flips = 1 + round % 8;
+        for (int k = 0; k < flips; k++) {
+            seed = seed * 1664525u + 1013904223u;
+            /* Half of the rounds hit the first 600 bytes, where the headers live. */
+            size_t at = (round & 1) ? (seed >> 8) % (n < 600 ? n : 600) : (seed >> 8) % n;
+            copy[at] ^= (uint8_t)(1u << (seed >> 28 & 7)) | (uint8_t)(seed & 0x80 ? 0xff : 0);
+        }
+        mf_image img;
+        int err = mf_image_decode(copy, n, &img);
+        MF_CHECK(err == MF_OK || err == MF_ECORRUPT || err == MF_ERANGE);
+        if (err == MF_OK) {
+            MF_CHECK(img.data && img.width >= 1 && img.height >= 1 && img.stride == img.width * 3);
+            (*ok_count)++;
+        } else {
+            (*err_count)++;
+        }
+        mf_image_free(&img);
+    }
+    free(copy);
+}
+
+static void test_truncated_and_corrupted_png(void)
+{
+    uint8_t px[32 * 24 * 3];
+    for (size_t i = 0; i < sizeof px; i++) px[i] = (uint8_t)((i * i) >> 3);
+    mf_image img = {px, 32, 24, 96, 3};
+    const char *path = scratch("vision_fuzz.png");
+    MF_CHECK_EQ_INT(mf_image_save_png(path, &img), MF_OK);
+    size_t n = 0;
+    uint8_t *bytes = mf_test_read_file(path, &n);
+    MF_CHECK(bytes != NULL);
+    if (!bytes) return;
+    int ok = 0, err = 0;
+    hammer(bytes, n, 32, 24, &ok, &err);
+    printf("  png %zu bytes: %d decoded, %d refused\n", n, ok, err);
+    MF_CHECK(err > 0);
+    free(bytes);
+}
+
+static void test_real_jpeg(void)
+{
+    const char *jpg = mf_test_shared_path("data/multiface/1.jpg");
+    size_t n = 0;
+    uint8_t *bytes = mf_test_read_file(jpg, &n);
+    if (!bytes) {
+        printf("  skipped: %s absent\n", jpg);
+        return;
+    }
+    mf_image img;
+    MF_CHECK_EQ_INT(mf_image_load(jpg, &img), MF_OK);
+    /* Expected pixels from cv2.imread, computed now (never committed). */
+    char cmd[2048];
+    const char *expect_path = scratch("vision_imread_1.rgb");
+    char expect_copy[1024];
+    snprintf(expect_copy, sizeof expect_copy, "%s", expect_path);
+    remove(expect_copy);
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 tools/fixtures/make_vision_fixtures.py --imread '%s' '%s' >/dev/null 2>&1", jpg,
+             expect_copy);
+    size_t en = 0;
+    uint8_t *expect = system(cmd) == 0 ? mf_test_read_file(expect_copy, &en) : NULL;
+    if (!expect || en < 8) {
+        printf("  cv2 comparison skipped: python3 with cv2 not available\n");
+    } else {
+        int32_t w, h;
+        memcpy(&w, expect, 4);
+        memcpy(&h, expect + 4, 4);
+        MF_CHECK_EQ_INT(img.width, w);
+        MF_CHECK_EQ_INT(img.height, h);
+        if (img.width == w && img.height == h && en == 8 + (size_t)w * h * 3) {
+            /* stb_image and libjpeg-turbo use different IDCT and chroma
+             * upsampling, so pixels agree only closely, not exactly. */
+            long long total = 0;
+            int worst = 0;
+            for (size_t i = 0; i < (size_t)w * h * 3; i++) {
+                int d = abs((int)img.data[i] - (int)expect[8 + i]);
+                total += d;
+                if (d > worst) worst = d;
+            }
+            double mean = (double)total / ((double)w * h * 3);
+            printf("  1.jpg %dx%d vs cv2.imread: mean |diff| %.3f, max %d\n", w, h, mean, worst);
+            MF_CHECK(mean < 0.5);
+            MF_CHECK(worst <= 16);
+        }
+    }
+    free(expect);
+    int ok = 0, err = 0;
+    hammer(bytes, n, img.width, img.height, &ok, &err);
+    printf("  jpeg %zu bytes: %d decoded, %d refused\n", n, ok, err);
+    mf_image_free(&img);
+    free(bytes);
+}
+
+int main(void)
+{
+    MF_RUN(test_png_round_trip);
+    MF_RUN(test_netpbm);
+    MF_RUN(test_bad_inputs);
+    MF_RUN(test_truncated_and_corrupted_png);
+    MF_RUN(test_real_jpeg);
+    return mf_test_summary();
+}
