@@ -94,6 +94,10 @@ mf_tensor *mf_model_output(mf_model *model, int index);
 int mf_model_input_count(const mf_model *model);
 int mf_model_output_count(const mf_model *model);
 
+/* The shape of input INDEX as the file declares it, 0 where the size is
+ * chosen at planning time. Returns the rank (>= 1) or MF_EINVAL. */
+int mf_model_input_dims(const mf_model *model, int index, int32_t dims[4]);
+
 /* Value of metadata KEY stored by the converter ("kind", "preprocess", ...),
  * or NULL. The string lives in the blob. */
 const char *mf_model_meta(const mf_model *model, const char *key);

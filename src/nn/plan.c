@@ -217,3 +217,11 @@ int mf_model_input_count(const mf_model *model) { return model && model->state >
 int mf_model_output_count(const mf_model *model) { return model && model->state >= 1 ? (int)model->output_count : 0; }
 
 const mf_model_stats *mf_model_get_stats(const mf_model *model) { return model ? &model->stats : NULL; }
+
+int mf_model_input_dims(const mf_model *model, int index, int32_t dims[4])
+{
+    if (!model || !dims || model->state < 1 || index < 0 || (uint32_t)index >= model->input_count) return MF_EINVAL;
+    const uint8_t *r = mf_tensor_record(model, (uint32_t)mf_rd_i32(model->io_records + 4 * (uint32_t)index));
+    for (int d = 0; d < 4; d++) dims[d] = mf_rd_i32(r + MF_TREC_DIMS + 4 * d);
+    return r[MF_TREC_RANK];
+}
