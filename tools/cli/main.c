@@ -1,1 +1,30 @@
-int main(void){return 0;}
+/* mcuface: the command-line front end. Every error becomes one line on
+ * stderr and a non-zero exit status. */
+#include "cli.h"
+#include <stdio.h>
+#include <string.h>
+
+static int usage(FILE *out)
+{
+    fputs("usage: mcuface COMMAND [options]\n"
+          "  detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE]\n"
+          "      faces with boxes and 5 landmarks; --size = network long side (default 320, 0 = original)\n"
+          "  info MODEL [--size N | --input WxH]\n"
+          "      ops, parameters, MACs, weight bytes and planned peak arena\n"
+          "  eval widerface --data DIR [--size N] [--json] [--model FILE]\n"
+          "      average precision on the easy/medium/hard subsets (IoU 0.5)\n",
+          out);
+    return out == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) return usage(stderr);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "detect")) return cmd_detect(argc - 1, argv + 1);
+    if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return usage(stdout);
+    fprintf(stderr, "mcuface: unknown command '%s'\n", cmd);
+    return usage(stderr);
+}

@@ -1,0 +1,12 @@
+#ifndef MCUFACE_VISION_RESIZE_TO_TENSOR_H
+#define MCUFACE_VISION_RESIZE_TO_TENSOR_H
+#include <stdint.h>
+#include "mcuface/mf_image.h"
+
+/* Resizes SRC (RGB888) to DST_WIDTH x DST_HEIGHT into DST (float NHWC,
+ * 3 channels): out[c] = (bilinear(src)[c'] - mean[c]) * scale[c], where c'
+ * = c, or 2 - c when SWAP_RB (RGB in, BGR out). mean/scale index the
+ * output channels. Returns MF_OK or MF_EINVAL. */
+int mf_resize_to_tensor_f32(const mf_image *src, int32_t dst_width, int32_t dst_height, const float mean[3],
+                            const float scale[3], int swap_rb, float *dst);
+#endif

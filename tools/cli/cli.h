@@ -1,0 +1,41 @@
+/* Shared helpers of the mcuface command-line tool. */
+#ifndef MCUFACE_CLI_H
+#define MCUFACE_CLI_H
+#include <stddef.h>
+#include <stdint.h>
+#include "mcuface/mf_detect.h"
+#include "mf_posix.h"
+
+/* Prints "mcuface: WHAT: reason" for a negative status and returns 1 (the
+ * exit code); returns 0 for MF_OK. */
+int cli_fail(const char *what, int status);
+/* Prints "mcuface: message" and returns 2 (usage errors). */
+int cli_usage_error(const char *fmt, ...);
+
+/* Default path of a converted model: $MCUFACE_MODEL_DIR/NAME.mfm, else
+ * <directory of the executable>/models/NAME.mfm. Static buffer. */
+const char *cli_model_path(const char *name);
+
+/* A model file mapped read-only and a detector planned for one input size,
+ * with its memory. */
+typedef struct cli_detector {
+    mf_mapped_file file;
+    mf_detector det;
+    void *workspace, *arena;
+    size_t arena_bytes;
+    int32_t planned_width, planned_height;
+} cli_detector;
+
+int cli_detector_open(cli_detector *cd, const char *path);
+/* Plans (again, if the size changed) for an image of W x H at LONG_SIDE. */
+int cli_detector_prepare(cli_detector *cd, int32_t width, int32_t height, int32_t long_side);
+void cli_detector_close(cli_detector *cd);
+
+/* Whether stderr is a terminal (progress bars are drawn only then). */
+int cli_is_tty(void);
+void cli_progress(const char *label, size_t done, size_t total);
+
+int cmd_detect(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+#endif

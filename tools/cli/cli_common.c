@@ -1,0 +1,107 @@
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+#include "mcuface/mf_status.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_fail(const char *what, int status)
+{
+    if (status >= 0) return 0;
+    fprintf(stderr, "mcuface: %s: %s\n", what, mf_status_str(status));
+    return 1;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("mcuface: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\n", stderr);
+    va_end(ap);
+    return 2;
+}
+
+const char *cli_model_path(const char *name)
+{
+    static char path[8192];
+    const char *dir = getenv("MCUFACE_MODEL_DIR");
+    if (dir && *dir) {
+        snprintf(path, sizeof path, "%s/%s.mfm", dir, name);
+        return path;
+    }
+    char exe[4000];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        snprintf(path, sizeof path, "models/%s.mfm", name);
+        return path;
+    }
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) *slash = 0;
+    snprintf(path, sizeof path, "%s/models/%s.mfm", exe, name);
+    return path;
+}
+
+int cli_detector_open(cli_detector *cd, const char *path)
+{
+    memset(cd, 0, sizeof *cd);
+    int err = mf_map_file(path, &cd->file);
+    if (err) {
+        fprintf(stderr, "mcuface: cannot read model %s: %s\n", path, mf_status_str(err));
+        return err;
+    }
+    err = mf_detector_open(&cd->det, cd->file.data, cd->file.size);
+    if (err) {
+        fprintf(stderr, "mcuface: model %s: %s\n", path, mf_status_str(err));
+        mf_unmap_file(&cd->file);
+        return err;
+    }
+    cd->workspace = malloc(mf_detector_workspace_bytes(&cd->det));
+    return cd->workspace ? MF_OK : MF_ENOMEM;
+}
+
+int cli_detector_prepare(cli_detector *cd, int32_t width, int32_t height, int32_t long_side)
+{
+    int32_t nw, nh;
+    mf_detector_input_size(width, height, long_side, &nw, &nh);
+    if (cd->arena && nw == cd->planned_width && nh == cd->planned_height) return MF_OK;
+    size_t bytes = 0;
+    int err = mf_detector_plan(&cd->det, nw, nh, cd->workspace, mf_detector_workspace_bytes(&cd->det), &bytes);
+    if (err) return err;
+    if (bytes > cd->arena_bytes) {
+        free(cd->arena);
+        cd->arena = aligned_alloc(16, (bytes + 15) & ~(size_t)15);
+        cd->arena_bytes = cd->arena ? bytes : 0;
+        if (!cd->arena) return MF_ENOMEM;
+    }
+    err = mf_detector_bind(&cd->det, cd->arena, cd->arena_bytes);
+    if (err) return err;
+    cd->planned_width = nw;
+    cd->planned_height = nh;
+    return MF_OK;
+}
+
+void cli_detector_close(cli_detector *cd)
+{
+    free(cd->arena);
+    free(cd->workspace);
+    mf_unmap_file(&cd->file);
+    memset(cd, 0, sizeof *cd);
+}
+
+int cli_is_tty(void) { return isatty(STDERR_FILENO); }
+
+void cli_progress(const char *label, size_t done, size_t total)
+{
+    if (!cli_is_tty() || total == 0) return;
+    int width = 40, filled = (int)(width * done / total);
+    fprintf(stderr, "\r%s [", label);
+    for (int i = 0; i < width; i++) fputc(i < filled ? '#' : '.', stderr);
+    fprintf(stderr, "] %zu/%zu", done, total);
+    if (done == total) fputc('\n', stderr);
+    fflush(stderr);
+}
