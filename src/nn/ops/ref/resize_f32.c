@@ -6,7 +6,8 @@ static void linear_source(int32_t d, int32_t in_size, int32_t out_size, int alig
                           float *frac)
 {
     float s;
-    if (align_corners) s = out_size > 1 ? (float)d * (float)(in_size - 1) / (float)(out_size - 1) : 0.0f;
+    /* The scale is rounded to float first, then multiplied: torch's order. */
+    if (align_corners) s = out_size > 1 ? ((float)(in_size - 1) / (float)(out_size - 1)) * (float)d : 0.0f;
     else {
         s = ((float)d + 0.5f) * ((float)in_size / (float)out_size) - 0.5f;
         if (s < 0.0f) s = 0.0f;
