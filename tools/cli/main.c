@@ -1,6 +1,7 @@
 /* mcuface: the command-line front end. Every error becomes one line on
  * stderr and a non-zero exit status. */
 #include "cli.h"
+#include "cli_liveness.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +13,11 @@ static int usage(FILE *out)
           "  info MODEL [--size N | --input WxH]\n"
           "      ops, parameters, MACs, weight bytes and planned peak arena\n"
           "  eval widerface --data DIR [--size N] [--json] [--model FILE]\n"
-          "      average precision on the easy/medium/hard subsets (IoU 0.5)\n",
+          "      average precision on the easy/medium/hard subsets (IoU 0.5)\n"
+          "  liveness IMAGE [--json] [--threshold T] [--size N]\n"
+          "      anti-spoofing: fused live score of every detected face and the live/spoof decision\n"
+          "  eval nuaa --data DIR [--json] [--threshold T] [--size N] [--scores OUT.tsv]\n"
+          "      APCER, BPCER, ACER at the threshold, EER, and the threshold at BPCER = 5%\n",
           out);
     return out == stdout ? 0 : 2;
 }
@@ -24,6 +29,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "detect")) return cmd_detect(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "liveness")) return cmd_liveness(argc - 1, argv + 1);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return usage(stdout);
     fprintf(stderr, "mcuface: unknown command '%s'\n", cmd);
     return usage(stderr);

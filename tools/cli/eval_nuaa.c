@@ -1,0 +1,257 @@
+#define _POSIX_C_SOURCE 200809L
+/* mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N] [--limit K] [--scores OUT.tsv]
+ * Anti-spoofing error rates (ISO/IEC 30107-3) on DIR/labels.txt (`path live|spoof`):
+ * the largest detected face of each frame gets a fused live score; a frame is
+ * accepted as live when score >= T.
+ *   APCER = attack frames accepted / attack frames
+ *   BPCER = live frames rejected / live frames, ACER = (APCER + BPCER) / 2
+ * A frame where no face is found has score 0 and is rejected at every
+ * threshold > 0: for a live frame that is a BPCER error, for an attack frame
+ * a correct rejection. Both counts are reported. EER: over all thresholds
+ * (the distinct scores), the point where APCER and BPCER are closest, as
+ * their mean. threshold_bpcer5: the highest threshold with BPCER <= 5%, which
+ * is the one with the lowest APCER under that constraint. */
+#include "cli.h"
+#include "cli_liveness.h"
+#include "mcuface/mf_status.h"
+#include "mf_image_file.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FACES 64
+
+typedef struct nuaa_frame {
+    char *path;
+    int live;     /* label */
+    int found;    /* a face was detected */
+    float score;  /* fused live score, 0 without a face */
+} nuaa_frame;
+
+static int by_score(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Rates at threshold T: a frame is accepted when found and score >= T. */
+static void rates(const nuaa_frame *f, size_t n, float t, double *apcer, double *bpcer)
+{
+    size_t live = 0, attack = 0, rejected = 0, accepted = 0;
+    for (size_t i = 0; i < n; i++) {
+        int accept = f[i].found && f[i].score >= t;
+        if (f[i].live) {
+            live++;
+            rejected += !accept;
+        } else {
+            attack++;
+            accepted += accept;
+        }
+    }
+    *apcer = attack ? (double)accepted / attack : 0.0;
+    *bpcer = live ? (double)rejected / live : 0.0;
+}
+
+static int read_labels(const char *path, nuaa_frame **out, size_t *count)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) return MF_ENOTFOUND;
+    size_t cap = 0, n = 0;
+    nuaa_frame *frames = NULL;
+    char line[4096];
+    int err = MF_OK;
+    while (fgets(line, sizeof line, fp)) {
+        char *nl = strpbrk(line, "\r\n");
+        if (nl) *nl = 0;
+        if (!line[0] || line[0] == '#') continue;
+        char *space = strrchr(line, ' ');
+        if (!space || (strcmp(space + 1, "live") && strcmp(space + 1, "spoof"))) {
+            err = MF_ECORRUPT;
+            break;
+        }
+        *space = 0;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            nuaa_frame *grown = realloc(frames, cap * sizeof *frames);
+            if (!grown) {
+                err = MF_ENOMEM;
+                break;
+            }
+            frames = grown;
+        }
+        frames[n].path = strdup(line);
+        if (!frames[n].path) {
+            err = MF_ENOMEM;
+            break;
+        }
+        frames[n].live = !strcmp(space + 1, "live");
+        frames[n].found = 0;
+        frames[n].score = 0.0f;
+        n++;
+    }
+    fclose(fp);
+    if (!err && n == 0) err = MF_ECORRUPT;
+    if (err) {
+        for (size_t i = 0; i < n; i++) free(frames[i].path);
+        free(frames);
+        return err;
+    }
+    *out = frames;
+    *count = n;
+    return MF_OK;
+}
+
+int eval_nuaa(int argc, char **argv)
+{
+    const char *data = NULL, *scores_path = NULL, *detector_path = NULL;
+    int json = 0;
+    long size = 320, limit = 0;
+    float threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--json")) json = 1;
+        else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
+        else if (!strcmp(a, "--scores") && i + 1 < argc) scores_path = argv[++i];
+        else if (!strcmp(a, "--detector") && i + 1 < argc) detector_path = argv[++i];
+        else if (!strcmp(a, "--threshold") && i + 1 < argc) {
+            char *end;
+            threshold = strtof(argv[++i], &end);
+            if (*end || !(threshold >= 0 && threshold <= 1))
+                return cli_usage_error("--threshold wants a live score in [0, 1], got '%s'", argv[i]);
+        } else if (!strcmp(a, "--size") && i + 1 < argc) {
+            char *end;
+            size = strtol(argv[++i], &end, 10);
+            if (*end || size < 0 || size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+        } else if (!strcmp(a, "--limit") && i + 1 < argc) {
+            char *end;
+            limit = strtol(argv[++i], &end, 10);
+            if (*end || limit < 0) return cli_usage_error("--limit wants a count, got '%s'", argv[i]);
+        } else return cli_usage_error("eval nuaa: unknown option '%s'", a);
+    }
+    if (!data) return cli_usage_error("usage: mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N]");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/labels.txt", data);
+    nuaa_frame *frames = NULL;
+    size_t total = 0;
+    int err = read_labels(path, &frames, &total);
+    if (err) {
+        fprintf(stderr, "mcuface: cannot read labels %s: %s\n", path, mf_status_str(err));
+        return 1;
+    }
+    size_t count = limit > 0 && (size_t)limit < total ? (size_t)limit : total;
+    cli_detector cd;
+    cli_liveness cl;
+    memset(&cd, 0, sizeof cd);
+    memset(&cl, 0, sizeof cl);
+    int status = 0;
+    if (cli_detector_open(&cd, detector_path ? detector_path : cli_model_path("retinaface_mnet025")) ||
+        cli_liveness_open(&cl, NULL, 2))
+        status = 1;
+    FILE *scores_out = NULL;
+    if (!status && scores_path && !(scores_out = fopen(scores_path, "w"))) {
+        fprintf(stderr, "mcuface: cannot write %s\n", scores_path);
+        status = 1;
+    }
+    static mf_face faces[MAX_FACES];
+    mf_detect_options opt = mf_detect_default_options();
+    for (size_t i = 0; i < count && !status; i++) {
+        snprintf(path, sizeof path, "%s/%s", data, frames[i].path);
+        mf_image img;
+        err = mf_image_load(path, &img);
+        if (err) {
+            fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
+            status = 1;
+            break;
+        }
+        int found = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
+        if (found == MF_OK) found = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
+        if (found > MAX_FACES) found = MAX_FACES;
+        int best = found > 0 ? cli_largest_face(faces, found) : -1;
+        mf_liveness_result r;
+        if (best >= 0 && (err = mf_liveness_check(&cl.lv, &img, &faces[best], &r)) != MF_OK) found = err;
+        mf_image_free(&img);
+        if (found < 0) {
+            status = cli_fail(frames[i].path, found);
+            break;
+        }
+        frames[i].found = best >= 0;
+        frames[i].score = best >= 0 ? r.score : 0.0f;
+        if (scores_out) {
+            fprintf(scores_out, "%s\t%s\t%d", frames[i].path, frames[i].live ? "live" : "spoof", frames[i].found);
+            if (best >= 0)
+                fprintf(scores_out, "\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g", r.score, r.model_scores[0],
+                        r.model_scores[1], faces[best].box[0], faces[best].box[1], faces[best].box[2],
+                        faces[best].box[3]);
+            fputc('\n', scores_out);
+        }
+        cli_progress("nuaa", i + 1, count);
+    }
+    if (scores_out) fclose(scores_out);
+    cli_liveness_close(&cl); /* both are safe on closed / zeroed helpers */
+    cli_detector_close(&cd);
+    if (!status) {
+        size_t live = 0, attack = 0, live_missed = 0, attack_missed = 0;
+        float *candidates = malloc((count + 1) * sizeof *candidates);
+        float *live_scores = malloc((count + 1) * sizeof *live_scores);
+        if (!candidates || !live_scores) {
+            free(candidates);
+            free(live_scores);
+            status = cli_fail("eval", MF_ENOMEM);
+        } else {
+            size_t nc = 0;
+            for (size_t i = 0; i < count; i++) {
+                if (frames[i].live) {
+                    live++;
+                    live_missed += !frames[i].found;
+                    live_scores[live - 1] = frames[i].found ? frames[i].score : -1.0f;
+                } else {
+                    attack++;
+                    attack_missed += !frames[i].found;
+                }
+                if (frames[i].found) candidates[nc++] = frames[i].score;
+            }
+            candidates[nc++] = 1.1f; /* a threshold above every score: nothing accepted */
+            qsort(candidates, nc, sizeof *candidates, by_score);
+            double apcer, bpcer, eer = 1.0, eer_gap = 2.0;
+            float eer_threshold = 0.0f;
+            for (size_t k = 0; k < nc; k++) {
+                rates(frames, count, candidates[k], &apcer, &bpcer);
+                double gap = apcer > bpcer ? apcer - bpcer : bpcer - apcer;
+                if (gap < eer_gap) {
+                    eer_gap = gap;
+                    eer = (apcer + bpcer) / 2;
+                    eer_threshold = candidates[k];
+                }
+            }
+            /* Highest threshold rejecting at most 5% of the live frames: the
+             * (floor(0.05 * live) + 1)-th lowest live score (no-face frames count as rejected). */
+            qsort(live_scores, live, sizeof *live_scores, by_score);
+            size_t allowed = live * 5 / 100;
+            float t5 = live > allowed ? live_scores[allowed] : 0.0f;
+            if (t5 < 0.0f) t5 = 0.0f; /* more than 5% of live frames without a face: unreachable */
+            double apcer5, bpcer5;
+            rates(frames, count, t5, &apcer5, &bpcer5);
+            rates(frames, count, threshold, &apcer, &bpcer);
+            double acer = (apcer + bpcer) / 2;
+            if (json)
+                printf("{\"apcer\":%.6f,\"bpcer\":%.6f,\"acer\":%.6f,\"eer\":%.6f,\"threshold\":%.6f,"
+                       "\"eer_threshold\":%.6f,\"threshold_bpcer5\":%.6f,\"apcer_at_bpcer5\":%.6f,"
+                       "\"bpcer_at_bpcer5\":%.6f,\"live\":%zu,\"attack\":%zu,\"live_no_face\":%zu,"
+                       "\"attack_no_face\":%zu,\"size\":%ld}\n",
+                       apcer, bpcer, acer, eer, threshold, eer_threshold, t5, apcer5, bpcer5, live, attack,
+                       live_missed, attack_missed, size);
+            else
+                printf("NUAA dev (%zu live, %zu attack frames; no face: %zu live, %zu attack; detector size %ld)\n"
+                       "  at threshold %.4f: APCER %.2f%%  BPCER %.2f%%  ACER %.2f%%\n"
+                       "  EER %.2f%% (threshold %.4f)\n"
+                       "  threshold at BPCER <= 5%%: %.4f (APCER %.2f%%, BPCER %.2f%%)\n",
+                       live, attack, live_missed, attack_missed, size, threshold, 100 * apcer, 100 * bpcer,
+                       100 * acer, 100 * eer, eer_threshold, t5, 100 * apcer5, 100 * bpcer5);
+        }
+        free(candidates);
+        free(live_scores);
+    }
+    for (size_t i = 0; i < total; i++) free(frames[i].path);
+    free(frames);
+    return status;
+}
