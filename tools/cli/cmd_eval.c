@@ -2,6 +2,7 @@
  * Runs the detector over the WIDER FACE images listed in DIR/wider_dev_bbx_gt.txt at the reference
  * settings (score > 0.02, NMS 0.4, top 5000 before and 750 after NMS) and prints AP per subset. */
 #include "cli.h"
+#include "cli_recognizer.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
@@ -112,5 +113,6 @@ int cmd_eval(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "widerface")) return eval_widerface(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "nuaa")) return eval_nuaa(argc - 1, argv + 1);
-    return cli_usage_error("usage: mcuface eval widerface|nuaa --data DIR [--size N] [--json]");
+    if (argc >= 2 && !strcmp(argv[1], "lfw")) return eval_lfw(argc - 1, argv + 1);
+    return cli_usage_error("usage: mcuface eval widerface|nuaa|lfw --data DIR [--size N] [--json]");
 }

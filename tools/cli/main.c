@@ -1,6 +1,7 @@
 /* mcuface: the command-line front end. Every error becomes one line on
  * stderr and a non-zero exit status. */
 #include "cli.h"
+#include "cli_recognizer.h"
 #include "cli_liveness.h"
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +11,14 @@ static int usage(FILE *out)
     fputs("usage: mcuface COMMAND [options]\n"
           "  detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE]\n"
           "      faces with boxes and 5 landmarks; --size = network long side (default 320, 0 = original)\n"
+          "  embed IMAGE [--json] [--recognizer NAME] [--size N]\n"
+          "      L2-normalised embedding of every face\n"
+          "  verify A B [--json] [--recognizer NAME] [--threshold T] [--no-liveness]\n"
+          "      same person? (largest face of each; spoofed faces are refused, exit 3)\n"
           "  info MODEL [--size N | --input WxH]\n"
           "      ops, parameters, MACs, weight bytes and planned peak arena\n"
+          "  eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]\n"
+          "      10-fold LFW verification accuracy end to end from the raw images\n"
           "  eval widerface --data DIR [--size N] [--json] [--model FILE]\n"
           "      average precision on the easy/medium/hard subsets (IoU 0.5)\n"
           "  liveness IMAGE [--json] [--threshold T] [--size N]\n"
@@ -27,6 +34,8 @@ int main(int argc, char **argv)
     if (argc < 2) return usage(stderr);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "detect")) return cmd_detect(argc - 1, argv + 1);
+    if (!strcmp(cmd, "embed")) return cmd_embed(argc - 1, argv + 1);
+    if (!strcmp(cmd, "verify")) return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "liveness")) return cmd_liveness(argc - 1, argv + 1);

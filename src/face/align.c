@@ -1,0 +1,16 @@
+/* Face alignment: the five landmarks onto the ArcFace 112x112 template. */
+#include "mcuface/mf_recognize.h"
+#include "mcuface/mf_status.h"
+#include "vision/similarity.h"
+#include "vision/warp.h"
+
+int mf_align_face(const mf_image *image, const float landmarks[10], mf_image *aligned)
+{
+    if (!image || !landmarks || !aligned || aligned->width != MF_ALIGNED_SIZE || aligned->height != MF_ALIGNED_SIZE ||
+        aligned->channels != 3 || image->channels != 3)
+        return MF_EINVAL;
+    double m[6];
+    int err = mf_similarity_estimate(landmarks, mf_arcface_template_112, 5, m);
+    if (err) return err;
+    return mf_warp_affine(image, m, MF_BORDER_ZERO, aligned);
+}

@@ -1,0 +1,53 @@
+#include "cli_recognizer.h"
+#include "mcuface/mf_status.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_recognizer_open(cli_recognizer *cr, const char *name_or_path)
+{
+    memset(cr, 0, sizeof *cr);
+    size_t len = strlen(name_or_path);
+    const char *path = strchr(name_or_path, '/') || (len > 4 && !strcmp(name_or_path + len - 4, ".mfm"))
+                           ? name_or_path
+                           : cli_model_path(name_or_path);
+    int err = mf_map_file(path, &cr->file);
+    if (err) {
+        fprintf(stderr, "mcuface: cannot read recognizer model %s: %s\n", path, mf_status_str(err));
+        return err;
+    }
+    size_t arena_bytes = 0;
+    err = mf_recognizer_open(&cr->rec, cr->file.data, cr->file.size);
+    if (!err) {
+        size_t ws = mf_recognizer_workspace_bytes(&cr->rec);
+        cr->workspace = malloc(ws);
+        err = cr->workspace ? mf_recognizer_plan(&cr->rec, cr->workspace, ws, &arena_bytes) : MF_ENOMEM;
+    }
+    if (!err) {
+        cr->arena = aligned_alloc(16, (arena_bytes + 15) / 16 * 16 + 16);
+        err = cr->arena ? mf_recognizer_bind(&cr->rec, cr->arena, arena_bytes) : MF_ENOMEM;
+    }
+    if (err) {
+        fprintf(stderr, "mcuface: recognizer model %s: %s\n", path, mf_status_str(err));
+        cli_recognizer_close(cr);
+    }
+    return err;
+}
+
+void cli_recognizer_close(cli_recognizer *cr)
+{
+    free(cr->arena);
+    free(cr->workspace);
+    mf_unmap_file(&cr->file);
+    memset(cr, 0, sizeof *cr);
+}
+
+int cli_embed_face(cli_recognizer *cr, const mf_image *image, const mf_face *face, float *embedding)
+{
+    static uint8_t pixels[MF_ALIGNED_SIZE * MF_ALIGNED_SIZE * 3];
+    mf_image aligned;
+    int err = mf_image_init(&aligned, pixels, sizeof pixels, MF_ALIGNED_SIZE, MF_ALIGNED_SIZE, 3);
+    if (!err) err = mf_align_face(image, face->landmarks, &aligned);
+    if (!err) err = mf_embed(&cr->rec, &aligned, embedding, mf_recognizer_dim(&cr->rec));
+    return err;
+}

@@ -1,0 +1,29 @@
+/* Recognition helpers of the mcuface command-line tool: a recognizer model
+ * mapped and planned with its memory, and "one face of an image to an
+ * embedding" shared by embed, verify and eval lfw. */
+#ifndef MCUFACE_CLI_RECOGNIZER_H
+#define MCUFACE_CLI_RECOGNIZER_H
+#include "cli.h"
+#include "mcuface/mf_recognize.h"
+
+#define CLI_DEFAULT_RECOGNIZER "edgeface_xs_gamma_06"
+
+typedef struct cli_recognizer {
+    mf_mapped_file file;
+    mf_recognizer rec;
+    void *workspace, *arena;
+} cli_recognizer;
+
+/* Opens build/models/NAME.mfm (or PATH when it contains a '/' or ends in
+ * .mfm). Prints one line on failure. Returns MF_OK or a negative status. */
+int cli_recognizer_open(cli_recognizer *cr, const char *name_or_path);
+void cli_recognizer_close(cli_recognizer *cr);
+
+/* Aligns FACE of IMAGE and embeds it into EMBEDDING (mf_recognizer_dim floats). */
+int cli_embed_face(cli_recognizer *cr, const mf_image *image, const mf_face *face, float *embedding);
+
+int cmd_embed(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+/* `mcuface eval lfw ...`: ARGV[0] is "lfw". */
+int eval_lfw(int argc, char **argv);
+#endif

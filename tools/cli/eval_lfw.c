@@ -1,0 +1,256 @@
+/* mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--jobs N] [--json]
+ * The official 10-fold LFW protocol run end to end from the raw 250x250
+ * images: detect at the original scale (the face nearest the centre when
+ * several), align, embed, cosine. An image without a detected face falls
+ * back to a fixed central crop (FALLBACK below) and is counted in no_face. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_recognizer.h"
+#include "lfw_protocol.h"
+#include "mcuface/mf_status.h"
+#include "mf_image_file.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_FACES 64
+
+typedef struct lfw_image {
+    char path[200];
+    float *embedding;
+    int no_face;
+    int error;
+} lfw_image;
+
+typedef struct lfw_job {
+    lfw_image *images;
+    size_t count;
+    size_t *next; /* shared work counter */
+    size_t *done;
+    pthread_mutex_t *lock;
+    const char *data, *recognizer;
+    int32_t dim;
+    int status;
+} lfw_job;
+
+static int by_path(const void *a, const void *b) { return strcmp(((const lfw_image *)a)->path, ((const lfw_image *)b)->path); }
+
+/* The fallback aligned view: the template scaled so the 112x112 frame covers
+ * the central 150x150 region of the 250x250 deep-funneled image, where LFW
+ * centres its faces. */
+static void fallback_landmarks(int width, int height, float lm[10])
+{
+    extern const float mf_arcface_template_112[10];
+    float s = 150.0f / 112.0f;
+    for (int k = 0; k < 5; k++) {
+        lm[2 * k] = (float)width / 2 + (mf_arcface_template_112[2 * k] - 56.0f) * s;
+        lm[2 * k + 1] = (float)height / 2 + (mf_arcface_template_112[2 * k + 1] - 56.0f) * s;
+    }
+}
+
+static int nearest_centre(const mf_face *faces, int count, int width, int height)
+{
+    int best = -1;
+    float best_d = 0;
+    for (int i = 0; i < count; i++) {
+        float cx = 0.5f * (faces[i].box[0] + faces[i].box[2]) - 0.5f * (float)width;
+        float cy = 0.5f * (faces[i].box[1] + faces[i].box[3]) - 0.5f * (float)height;
+        float d = cx * cx + cy * cy;
+        if (best < 0 || d < best_d) { best = i; best_d = d; }
+    }
+    return best;
+}
+
+static void *embed_worker(void *arg)
+{
+    lfw_job *job = arg;
+    cli_detector cd;
+    cli_recognizer cr;
+    if (cli_detector_open(&cd, cli_model_path("retinaface_mnet025"))) { job->status = 1; return NULL; }
+    if (cli_recognizer_open(&cr, job->recognizer)) { cli_detector_close(&cd); job->status = 1; return NULL; }
+    mf_face faces[MAX_FACES];
+    mf_detect_options opt = mf_detect_default_options();
+    for (;;) {
+        pthread_mutex_lock(job->lock);
+        size_t i = (*job->next)++;
+        pthread_mutex_unlock(job->lock);
+        if (i >= job->count) break;
+        lfw_image *im = &job->images[i];
+        char path[4096];
+        snprintf(path, sizeof path, "%s/lfw-deepfunneled/%s", job->data, im->path);
+        mf_image img;
+        int err = mf_image_load(path, &img);
+        if (err) {
+            fprintf(stderr, "mcuface: cannot read %s: %s\n", path, mf_status_str(err));
+            im->error = err;
+            job->status = 1;
+            continue;
+        }
+        int count = cli_detector_prepare(&cd, img.width, img.height, 0);
+        if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
+        if (count > MAX_FACES) count = MAX_FACES;
+        int chosen = count > 0 ? nearest_centre(faces, count, img.width, img.height) : -1;
+        if (count >= 0 && chosen < 0) {
+            im->no_face = 1;
+            fallback_landmarks(img.width, img.height, faces[0].landmarks);
+            chosen = 0;
+        }
+        err = count < 0 ? count : cli_embed_face(&cr, &img, &faces[chosen], im->embedding);
+        if (err) {
+            fprintf(stderr, "mcuface: %s: %s\n", path, mf_status_str(err));
+            im->error = err;
+            job->status = 1;
+        }
+        mf_image_free(&img);
+        pthread_mutex_lock(job->lock);
+        size_t done = ++*job->done;
+        pthread_mutex_unlock(job->lock);
+        cli_progress("lfw", done, job->count);
+    }
+    cli_recognizer_close(&cr);
+    cli_detector_close(&cd);
+    return NULL;
+}
+
+typedef struct pair_names {
+    char a[200], b[200];
+    int same, fold;
+} pair_names;
+
+/* Reads pairs.txt; returns the pair count or a negative status. */
+static int read_pairs(const char *path, int folds, pair_names **out)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return MF_ENOTFOUND;
+    int sets, per;
+    if (fscanf(f, "%d %d", &sets, &per) != 2 || sets < 1 || sets > 10 || per < 1 || per > 10000) {
+        fclose(f);
+        return MF_ECORRUPT;
+    }
+    if (folds > sets) folds = sets;
+    size_t total = (size_t)folds * 2 * (size_t)per;
+    pair_names *pairs = calloc(total, sizeof *pairs);
+    if (!pairs) { fclose(f); return MF_ENOMEM; }
+    for (size_t i = 0; i < total; i++) {
+        char n1[64], n2[64];
+        int i1, i2;
+        pair_names *p = &pairs[i];
+        p->fold = (int)(i / (2 * (size_t)per));
+        p->same = (i % (2 * (size_t)per)) < (size_t)per;
+        int ok = p->same ? fscanf(f, "%63s %d %d", n1, &i1, &i2) == 3 : fscanf(f, "%63s %d %63s %d", n1, &i1, n2, &i2) == 4;
+        if (!ok || i1 < 1 || i2 < 1 || i1 > 9999 || i2 > 9999) {
+            free(pairs);
+            fclose(f);
+            return MF_ECORRUPT;
+        }
+        if (p->same) strcpy(n2, n1);
+        snprintf(p->a, sizeof p->a, "%s/%s_%04d.jpg", n1, n1, i1);
+        snprintf(p->b, sizeof p->b, "%s/%s_%04d.jpg", n2, n2, i2);
+    }
+    fclose(f);
+    *out = pairs;
+    return (int)total;
+}
+
+int eval_lfw(int argc, char **argv)
+{
+    const char *data = NULL, *recognizer = CLI_DEFAULT_RECOGNIZER;
+    int json = 0;
+    long folds = 10, jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        char *end;
+        if (!strcmp(a, "--json")) json = 1;
+        else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
+        else if (!strcmp(a, "--recognizer") && i + 1 < argc) recognizer = argv[++i];
+        else if (!strcmp(a, "--folds") && i + 1 < argc) {
+            folds = strtol(argv[++i], &end, 10);
+            if (*end || folds < 1 || folds > 10) return cli_usage_error("--folds wants 1..10, got '%s'", argv[i]);
+        } else if (!strcmp(a, "--jobs") && i + 1 < argc) {
+            jobs = strtol(argv[++i], &end, 10);
+            if (*end || jobs < 1 || jobs > 64) return cli_usage_error("--jobs wants 1..64, got '%s'", argv[i]);
+        } else return cli_usage_error("eval lfw: unknown option '%s'", a);
+    }
+    if (!data) return cli_usage_error("usage: mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]");
+    if (jobs < 1) jobs = 1;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pairs.txt", data);
+    pair_names *pairs = NULL;
+    int pair_count = read_pairs(path, (int)folds, &pairs);
+    if (pair_count < 0) {
+        fprintf(stderr, "mcuface: cannot read %s: %s\n", path, mf_status_str(pair_count));
+        return 1;
+    }
+    /* Unique images, each embedded once. */
+    lfw_image *images = calloc(2 * (size_t)pair_count, sizeof *images);
+    size_t n = 0;
+    for (int i = 0; i < pair_count; i++) {
+        snprintf(images[n++].path, sizeof images->path, "%s", pairs[i].a);
+        snprintf(images[n++].path, sizeof images->path, "%s", pairs[i].b);
+    }
+    qsort(images, n, sizeof *images, by_path);
+    size_t unique = 0;
+    for (size_t i = 0; i < n; i++)
+        if (unique == 0 || strcmp(images[unique - 1].path, images[i].path)) images[unique++] = images[i];
+
+    /* The embedding size comes from the model; open it once to ask. */
+    cli_recognizer probe;
+    if (cli_recognizer_open(&probe, recognizer)) {
+        free(images);
+        free(pairs);
+        return 1;
+    }
+    int32_t dim = mf_recognizer_dim(&probe.rec);
+    double stored_threshold = mf_recognizer_threshold(&probe.rec);
+    cli_recognizer_close(&probe);
+    float *embeddings = calloc(unique * (size_t)dim, sizeof *embeddings);
+    for (size_t i = 0; i < unique; i++) images[i].embedding = embeddings + i * (size_t)dim;
+
+    size_t next = 0, done = 0;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    lfw_job job = {images, unique, &next, &done, &lock, data, recognizer, dim, 0};
+    pthread_t threads[64];
+    lfw_job per_thread[64];
+    for (long t = 0; t < jobs; t++) {
+        per_thread[t] = job;
+        pthread_create(&threads[t], NULL, embed_worker, &per_thread[t]);
+    }
+    int status = 0;
+    for (long t = 0; t < jobs; t++) {
+        pthread_join(threads[t], NULL);
+        status |= per_thread[t].status;
+    }
+    if (!status) {
+        lfw_pair *scored = calloc((size_t)pair_count, sizeof *scored);
+        size_t no_face = 0;
+        for (size_t i = 0; i < unique; i++) no_face += images[i].no_face;
+        for (int i = 0; i < pair_count; i++) {
+            lfw_image key;
+            snprintf(key.path, sizeof key.path, "%s", pairs[i].a);
+            const lfw_image *a = bsearch(&key, images, unique, sizeof *images, by_path);
+            snprintf(key.path, sizeof key.path, "%s", pairs[i].b);
+            const lfw_image *b = bsearch(&key, images, unique, sizeof *images, by_path);
+            scored[i].fold = pairs[i].fold;
+            scored[i].same = pairs[i].same;
+            scored[i].similarity = mf_cosine_similarity(a->embedding, b->embedding, dim);
+        }
+        lfw_result r;
+        lfw_evaluate(scored, (size_t)pair_count, (int)folds, stored_threshold, &r);
+        if (json) {
+            printf("{\"accuracy\":%.5f,\"std\":%.5f,\"tar_at_far_1e-3\":%.5f,\"no_face\":%zu,\"pairs\":%d,\"images\":%zu,"
+                   "\"folds\":%ld,\"recognizer\":\"%s\",\"thresholds\":[",
+                   r.accuracy, r.std, r.tar_at_far_1e3, no_face, pair_count, unique, folds, recognizer);
+            for (int f = 0; f < r.folds; f++) printf("%s%.4f", f ? "," : "", r.thresholds[f]);
+            printf("]}\n");
+        } else {
+            printf("LFW %s: accuracy %.2f%% +- %.2f (%ld folds, %d pairs), TAR@FAR=1e-3 %.2f%%, %zu of %zu images without a face\n",
+                   recognizer, 100 * r.accuracy, 100 * r.std, folds, pair_count, 100 * r.tar_at_far_1e3, no_face, unique);
+        }
+        free(scored);
+    }
+    free(embeddings);
+    free(images);
+    free(pairs);
+    return status;
+}
