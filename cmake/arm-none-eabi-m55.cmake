@@ -1,0 +1,18 @@
+# Cross toolchain for the Cortex-M55 (Helium + double-precision FPU, hard float)
+# with Debian's gcc-arm-none-eabi and newlib. Used by port/an547/CMakeLists.txt.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR cortex-m55)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
+set(CMAKE_AR arm-none-eabi-ar)
+set(CMAKE_RANLIB arm-none-eabi-ranlib)
+set(CMAKE_OBJCOPY arm-none-eabi-objcopy)
+# A bare-metal test link would fail without our startup and linker script.
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(MF_M55_FLAGS "-mcpu=cortex-m55 -mthumb -mfloat-abi=hard")
+set(CMAKE_C_FLAGS_INIT "${MF_M55_FLAGS}")
+set(CMAKE_ASM_FLAGS_INIT "${MF_M55_FLAGS}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "${MF_M55_FLAGS}")
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
