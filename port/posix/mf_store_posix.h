@@ -1,0 +1,40 @@
+/* Host pieces of the enrollment store: a file-backed flash device and the
+ * AES-256-GCM crypto hook on mbedtls. Nothing here is used by the core. */
+#ifndef MCUFACE_MF_STORE_POSIX_H
+#define MCUFACE_MF_STORE_POSIX_H
+#include "mcuface/mf_flash.h"
+#include "mcuface/mf_store.h"
+
+/* ---- file-backed flash ----
+ * Opens PATH as a flash of SECTOR_COUNT sectors of SECTOR_SIZE bytes. A
+ * missing file is created erased (0xFF); an existing one must have exactly
+ * that size (MF_EINVAL otherwise). Program reads, ANDs and writes back, so the
+ * file obeys NOR rules. sync is fsync. Close with mf_flash_file_close. */
+typedef struct mf_flash_file {
+    int fd;
+} mf_flash_file;
+
+int mf_flash_file_open(mf_flash_file *file, const char *path, uint32_t sector_size, uint32_t sector_count,
+                       uint32_t prog_size, mf_flash *flash);
+void mf_flash_file_close(mf_flash_file *file);
+
+/* ---- AES-256-GCM crypto hook (mbedtls) ----
+ * The key comes from a key provider, so a device port can hand over a key
+ * derived from its hardware (or implement mf_store_crypto itself and never
+ * expose the key). The provider writes 32 bytes into KEY and returns MF_OK;
+ * the copy is wiped after the AES key schedule is set up. Nonces come from
+ * getrandom(). */
+typedef int (*mf_store_key_provider)(void *ctx, uint8_t key[MF_STORE_KEY_BYTES]);
+
+typedef struct mf_store_crypto_mbedtls {
+    void *gcm;   /* mbedtls_gcm_context, allocated by init, freed by free */
+} mf_store_crypto_mbedtls;
+
+/* Fills *CRYPTO (hook) bound to STATE. MF_OK, MF_EINVAL, MF_ENOMEM, or the provider's error. */
+int mf_store_crypto_mbedtls_init(mf_store_crypto_mbedtls *state, mf_store_key_provider provider, void *provider_ctx,
+                                 mf_store_crypto *crypto);
+void mf_store_crypto_mbedtls_free(mf_store_crypto_mbedtls *state);
+
+/* A provider that returns the 32 bytes CTX points to (tests, host tools). */
+int mf_store_key_from_bytes(void *ctx, uint8_t key[MF_STORE_KEY_BYTES]);
+#endif
