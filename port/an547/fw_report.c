@@ -61,14 +61,15 @@ int fw_report_run(const void *model, size_t model_bytes, const fw_image *images,
             return MF_ENOMEM;
         }
         if ((err = mf_detector_bind(&det, arena, arena_bytes)) != MF_OK) return fail("bind", err);
+        const mf_model_stats *st = mf_detector_stats(&det);
         if (i == 0) {
-            const mf_model_stats *st = mf_detector_stats(&det);
             /* No PRIu64: newlib's <inttypes.h> hides it under strict -std=c11. */
-            printf("model macs %llu weights %llu arena %lu\n", (unsigned long long)st->macs,
-                   (unsigned long long)st->weight_bytes, (unsigned long)arena_bytes);
+            printf("model weights %llu params %llu ops %lu\n", (unsigned long long)st->weight_bytes,
+                   (unsigned long long)st->param_count, (unsigned long)st->op_count);
             /* The tensor table holds pointers: its size is the platform's. */
             printf("info workspace %lu pointer %u\n", (unsigned long)ws_bytes, (unsigned)sizeof(void *));
         }
+        unsigned long long macs = st->macs;
         mf_image img;
         err = mf_image_init(&img, (void *)(uintptr_t)im->rgb, (size_t)im->width * im->height * 3, im->width,
                             im->height, 3);
@@ -78,7 +79,8 @@ int fw_report_run(const void *model, size_t model_bytes, const fw_image *images,
         int n = mf_detect(&det, &img, &opt, faces, FW_MAX_FACES);
         fw_mark_detect_end();
         if (n < 0) return fail("detect", n);
-        printf("image %d %s %dx%d faces %d\n", i, im->name, (int)im->width, (int)im->height, n);
+        printf("image %d %s %dx%d macs %llu arena %lu faces %d\n", i, im->name, (int)im->width, (int)im->height,
+               macs, (unsigned long)arena_bytes, n);
         for (int j = 0; j < n && j < FW_MAX_FACES; j++) print_face(j, &faces[j]);
     }
     printf("done\n");

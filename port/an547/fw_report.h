@@ -16,9 +16,9 @@ typedef struct fw_image {
 /* Opens the detector MODEL (used in place, 16-byte aligned), then for each
  * image plans at the image's own size (the network sees the pixels as they
  * are; no resize), detects with the default options and prints:
- *   model macs M weights W arena A
+ *   model weights W params P ops O
  *   info workspace S pointer P          (platform-dependent, not compared)
- *   image I NAME WxH faces N
+ *   image I NAME WxH macs M arena A faces N   (MACs and arena of this size)
  *   face J d SCORE X1 Y1 X2 Y2 L0..L9 h SCORE X1 ... L9   (h: float bits in hex)
  *   done
  * MEMORY (caller-owned, 16-byte aligned) holds the workspace and the arena;
