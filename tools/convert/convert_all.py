@@ -56,7 +56,7 @@ def main():
         if os.path.exists(dst) and os.path.getmtime(dst) > max(os.path.getmtime(p) for p in inputs):
             print(f"{entry['name']}: up to date")
             continue
-        converter.convert(src, dst)
+        getattr(converter, entry.get("function", "convert"))(src, dst)
         print(f"{entry['name']}: wrote {dst} ({os.path.getsize(dst)} bytes)")
     return 1 if failures else 0
 
