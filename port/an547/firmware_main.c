@@ -18,6 +18,11 @@ static uint8_t fw_memory[FW_MEMORY_BYTES] __attribute__((section(".arena"), alig
 
 int main(void)
 {
+#ifdef FW_FAULT_TEST
+    /* Checks the fault path: an unmapped read must end QEMU with 101. */
+    volatile uint32_t *bad = (volatile uint32_t *)0xF0000000u;
+    return (int)*bad;
+#endif
     int err = fw_report_run(fw_model_start, (size_t)(fw_model_end - fw_model_start), fw_images, fw_image_count,
                             fw_memory, sizeof fw_memory);
     return err ? 1 : 0;
