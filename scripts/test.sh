@@ -2,7 +2,9 @@
 # The test suite, as CI runs it on a fresh machine:
 #  1. the Release build and every test (fixtures come from PyTorch at test time);
 #  2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
-#  3. the portable core compiled for the Cortex-M55 (no host-only calls).
+#  3. the portable core compiled for the Cortex-M55 (no host-only calls);
+#  4. the Cortex-M55 firmware on QEMU mps3-an547: the detector's report must
+#     match the host's (docs/M55.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_deps.sh
@@ -18,3 +20,7 @@ BUILD_DIR=build-asan scripts/build.sh -DMF_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWit
 
 echo "== Cortex-M55 compile of the portable core"
 scripts/check_m55_compile.sh
+
+echo "== Cortex-M55 firmware on QEMU (detector report vs host)"
+scripts/build_m55.sh
+scripts/run_m55.sh
