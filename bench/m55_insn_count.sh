@@ -40,7 +40,7 @@ timeout 600 $cmd >"$out/insn_count_fw.txt"
 
 python3 - "$out/insn_count_fw.txt" "$out/insn_count.log" <<'PY'
 import sys
-fw = open(sys.argv[1]).read().splitlines()
+fw = [l for l in open(sys.argv[1]).read().splitlines() if not l.startswith("info ")]
 log = open(sys.argv[2]).read().splitlines()
 images = [l.split() for l in fw if l.startswith("image ")]
 if not fw or fw[-1] != "done" or not images:

@@ -4,6 +4,11 @@
  * semihosting. scripts/run_m55.sh compares the text with the host's. */
 #include "fw_report.h"
 #include <stdint.h>
+#include <stdio.h>
+
+/* startup.c */
+unsigned long fw_stack_used(void);
+unsigned long fw_stack_size(void);
 
 #ifndef FW_MEMORY_BYTES
 #define FW_MEMORY_BYTES (2560u * 1024u)
@@ -25,5 +30,7 @@ int main(void)
 #endif
     int err = fw_report_run(fw_model_start, (size_t)(fw_model_end - fw_model_start), fw_images, fw_image_count,
                             fw_memory, sizeof fw_memory);
+    /* An info line: run_m55.sh does not compare it with the host. */
+    printf("info m55 stack used %lu of %lu\n", fw_stack_used(), fw_stack_size());
     return err ? 1 : 0;
 }

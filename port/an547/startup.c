@@ -116,6 +116,18 @@ __attribute__((naked)) void fault_entry(void)
 
 __attribute__((naked)) void default_entry(void) { __asm__ volatile("b fault_entry\n"); }
 
+#define STACK_PAINT 0xA5A5A5A5u
+
+/* Bytes of main stack ever used: the painted words overwritten since reset. */
+unsigned long fw_stack_used(void)
+{
+    const uint32_t *p = __stack_limit;
+    while (p < __stack_top && *p == STACK_PAINT) p++;
+    return (unsigned long)((uintptr_t)__stack_top - (uintptr_t)p);
+}
+
+unsigned long fw_stack_size(void) { return (unsigned long)((uintptr_t)__stack_top - (uintptr_t)__stack_limit); }
+
 /* newlib calls these around constructors; nothing to do with -nostartfiles. */
 void _init(void) {}
 void _fini(void) {}
@@ -131,6 +143,10 @@ __attribute__((noreturn)) void reset_handler(void)
     __asm__ volatile("msr msplim, %0" : : "r"(__stack_limit));
     for (uint32_t *s = __data_load, *d = __data_start; d < __data_end;) *d++ = *s++;
     for (uint32_t *d = __bss_start; d < __bss_end;) *d++ = 0;
+    /* Paint the free stack below this frame for fw_stack_used. */
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (volatile uint32_t *d = __stack_limit; d < sp - 4;) *d++ = STACK_PAINT;
     initialise_monitor_handles();
     exit(main());
 }
