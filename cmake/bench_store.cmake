@@ -1,0 +1,4 @@
+# Store benchmark (bench/run_bench_store.sh runs it). Uses the test fixtures
+# for the crypto hook and synthetic embeddings.
+add_executable(bench_store ${CMAKE_SOURCE_DIR}/bench/bench_store.c)
+target_link_libraries(bench_store PRIVATE mf_test_support)
