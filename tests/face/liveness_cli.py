@@ -1,0 +1,71 @@
+"""CLI test: `mcuface liveness IMAGE --json` on the antispoof samples at the
+default threshold: image_F* (photos of a printed photo / screen) must come out
+spoof, image_T* live; and `--threshold` must move the decision, not the score.
+Three samples carry an EXIF rotation that mcuface's loader does not apply (the
+face is then sideways), so each sample is also checked upright: rotated by
+cv2.imread and saved as PNG into the build tree at test time.
+Exit 77 (skip) without the models or the samples."""
+import json
+import os
+import subprocess
+import sys
+
+
+def run(cli, *args):
+    p = subprocess.run([cli, "liveness", *args, "--json"], capture_output=True, text=True)
+    if p.returncode:
+        raise SystemExit(f"FAIL: mcuface liveness {' '.join(args)} exited {p.returncode}: {p.stderr.strip()}")
+    return json.loads(p.stdout)
+
+
+def main():
+    build, shared = sys.argv[1], os.environ.get("MCUFACE_SHARED", "")
+    cli = os.path.join(build, "mcuface")
+    samples = os.path.join(shared, "data", "antispoof_samples")
+    models = [os.path.join(build, "models", n + ".mfm") for n in ("retinaface_mnet025", "minifasnet_v2", "minifasnet_v1se")]
+    missing = [p for p in models + [samples, cli] if not os.path.exists(p)]
+    if missing:
+        print("skipped: missing " + ", ".join(missing))
+        return 77
+    work = os.path.join(build, "fixtures", "liveness")
+    os.makedirs(work, exist_ok=True)
+    inputs = []
+    for name in sorted(os.listdir(samples)):
+        if name.endswith(".jpg"):
+            inputs.append((name, os.path.join(samples, name)))
+    try:
+        import cv2
+        for name, path in list(inputs):
+            upright = os.path.join(work, "upright_" + name.replace(".jpg", ".png"))
+            cv2.imwrite(upright, cv2.imread(path))
+            inputs.append((name + " (upright)", upright))
+    except ImportError:
+        print("cv2 not available: upright copies not checked")
+    failures = 0
+    for name, path in inputs:
+        out = run(cli, path)
+        faces = out["faces"]
+        want_live = name.startswith("image_T")
+        if len(faces) != 1:
+            print(f"FAIL {name}: {len(faces)} faces, expected 1")
+            failures += 1
+            continue
+        f = faces[0]
+        ok = f["live"] is want_live and (f["live_score"] >= out["threshold"]) == f["live"]
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: live_score {f['live_score']:.4f} -> {'live' if f['live'] else 'spoof'} "
+              f"(expected {'live' if want_live else 'spoof'}, threshold {out['threshold']:.4f})")
+        failures += not ok
+        strict = run(cli, path, "--threshold", "1")
+        if strict["faces"][0]["live_score"] != f["live_score"] or (strict["faces"][0]["live"] and f["live_score"] < 1):
+            print(f"FAIL {name}: --threshold 1 changed the score or accepted the face")
+            failures += 1
+    bad = subprocess.run([cli, "liveness", os.path.join(samples, "image_T1.jpg"), "--threshold", "2"],
+                         capture_output=True, text=True)
+    if bad.returncode != 2 or "threshold" not in bad.stderr:
+        print(f"FAIL: --threshold 2 should be a usage error, got {bad.returncode}: {bad.stderr.strip()}")
+        failures += 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
