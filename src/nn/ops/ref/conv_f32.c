@@ -1,8 +1,9 @@
 #include "nn/ops/mf_kernels.h"
+#include "nn/ops/ref/mf_dot.h"
 #include "nn/ops/ref/mf_window.h"
 
 /* Reference convolution, NHWC input, OHWI weights. Each output value is
- * bias + sum over (ky, kx, c) in that order, accumulated in float. */
+ * bias + the sum over (ky, kx) of the channel dot product (mf_dot_f32). */
 void mf_conv_f32(const mf_conv_params *p, const mf_shape4 *in, const float *input, int32_t kh, int32_t kw,
                  const float *weights, const float *bias, const mf_shape4 *out, float *output)
 {
@@ -27,7 +28,7 @@ void mf_conv_f32(const mf_conv_params *p, const mf_shape4 *in, const float *inpu
                             const float *src = input + (((size_t)n * in->h + iy) * in->w + ix) * in->c +
                                                (size_t)group * in_per_group;
                             const float *w = weights + (((size_t)o * kh + ky) * kw + kx) * in_per_group;
-                            for (int32_t c = 0; c < in_per_group; c++) acc += src[c] * w[c];
+                            acc += mf_dot_f32(src, w, in_per_group);
                         }
                     }
                     dst[o] = mf_act_apply_f32(acc, p->act, p->act_alpha);

@@ -1,4 +1,5 @@
 #include "nn/ops/mf_kernels.h"
+#include "nn/ops/ref/mf_dot.h"
 
 void mf_fully_connected_f32(const float *input, int32_t rows, int32_t in_features, const float *weights,
                             const float *bias, int32_t out_features, mf_act act, float act_alpha, float *output)
@@ -8,8 +9,7 @@ void mf_fully_connected_f32(const float *input, int32_t rows, int32_t in_feature
         float *y = output + (size_t)r * out_features;
         for (int32_t o = 0; o < out_features; o++) {
             const float *w = weights + (size_t)o * in_features;
-            float acc = bias ? bias[o] : 0.0f;
-            for (int32_t i = 0; i < in_features; i++) acc += x[i] * w[i];
+            float acc = (bias ? bias[o] : 0.0f) + mf_dot_f32(x, w, in_features);
             y[o] = mf_act_apply_f32(acc, act, act_alpha);
         }
     }
