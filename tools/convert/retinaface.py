@@ -25,7 +25,8 @@ output has a plain ReLU. conf goes through softmax (phase 'test'); column 1 is t
 Resize convention (the C runtime follows it exactly):
   longest = max(H, W); for long_side > 0:
       net_w = floor(W * long_side / longest + 0.5), net_h likewise (integer arithmetic,
-      at least 1), so the long side is exactly long_side;
+      at least 1), so the long side is exactly long_side; (rounding="floor" truncates
+      instead: the published reference APs at long side 320 were made that way);
   long_side == 0 keeps the original size. The float32 BGR image is resized with
   cv2.resize(INTER_LINEAR) to (net_w, net_h), then the mean (104, 117, 123) is subtracted
   (test_widerface.py's order). Boxes and landmarks are decoded in network pixels and
@@ -229,13 +230,20 @@ def py_cpu_nms(dets, threshold):
 
 # ---- pipeline -----------------------------------------------------------------
 
-def network_size(width, height, long_side):
-    """(net_w, net_h): round half up of size * long_side / max(W, H); 0 = original."""
+def network_size(width, height, long_side, rounding="nearest"):
+    """(net_w, net_h) = size * long_side / max(W, H), rounded half up ("nearest", the
+    project's convention) or down ("floor", int() as some reference scripts do);
+    exact integer arithmetic, at least 1. long_side 0 = original size."""
     if long_side <= 0:
         return width, height
     longest = max(width, height)
-    scaled = lambda n: max(1, (2 * n * long_side + longest) // (2 * longest))
-    return scaled(width), scaled(height)
+    if rounding == "nearest":
+        scaled = lambda n: (2 * n * long_side + longest) // (2 * longest)
+    elif rounding == "floor":
+        scaled = lambda n: n * long_side // longest
+    else:
+        raise ValueError(rounding)
+    return max(1, scaled(width)), max(1, scaled(height))
 
 
 def preprocess(image_rgb, net_w, net_h):
@@ -256,19 +264,19 @@ class Detector:
         self.model = build_model(load_weights(weights_path))
 
     @torch.no_grad()
-    def forward(self, image_rgb, long_side):
+    def forward(self, image_rgb, long_side, rounding="nearest"):
         """Raw outputs (loc, conf, landms) as numpy [N, k] and the network size."""
         height, width = image_rgb.shape[:2]
-        net_w, net_h = network_size(width, height, long_side)
+        net_w, net_h = network_size(width, height, long_side, rounding)
         loc, conf, landms = self.model(preprocess(image_rgb, net_w, net_h))
         return loc[0].numpy(), conf[0].numpy(), landms[0].numpy(), (net_w, net_h)
 
     @torch.no_grad()
-    def detect(self, image_rgb, long_side=0, score_threshold=SCORE_THRESHOLD, raw=None):
+    def detect(self, image_rgb, long_side=0, score_threshold=SCORE_THRESHOLD, raw=None, rounding="nearest"):
         """Faces as dicts {box [x1,y1,x2,y2], score, landmarks [[x,y]]*5} in original
         pixels, sorted by score. RAW: optional precomputed forward() result."""
         height, width = image_rgb.shape[:2]
-        loc, conf, landms, (net_w, net_h) = raw if raw is not None else self.forward(image_rgb, long_side)
+        loc, conf, landms, (net_w, net_h) = raw if raw is not None else self.forward(image_rgb, long_side, rounding)
         scores = conf[:, 1]
         candidates = np.nonzero(scores > score_threshold)[0]
         candidates = candidates[np.argsort(-scores[candidates], kind="stable")][:TOP_K]
