@@ -192,32 +192,31 @@ def load_edgeface_tflite(path, model="xs_gamma_06", input_size=112, report=None)
                          % (len(uses), model, len(expected)))
     params = {}
     spatial = input_size // 4
-    for s, (kind, name) in enumerate(zip(uses, expected)):
-        if kind[0] != name[0]:
-            raise ValueError("op %d: graph has %s where %s (%s) was expected" % (s, kind[0], *name))
-        name = name[1]
-        if kind[0] in ("conv", "dwconv", "ln"):  # already in PyTorch layout
-            params[name + ".weight"] = kind[1].reshape(-1) if kind[0] == "ln" else kind[1]
-            params[name + ".bias"] = kind[2].reshape(-1)
-        elif kind[0] == "linear":
-            weight = kind[1]
+    for i, (use, (kind, name)) in enumerate(zip(uses, expected)):
+        if use[0] != kind:
+            raise ValueError("op %d: graph has %s where %s (%s) was expected" % (i, use[0], kind, name))
+        arrays = use[1:]
+        if kind in ("conv", "dwconv", "ln"):  # already in PyTorch layout
+            params[name + ".weight"] = arrays[0].reshape(-1) if kind == "ln" else arrays[0]
+            params[name + ".bias"] = arrays[1].reshape(-1)
+        elif kind == "linear":
+            weight = arrays[0]
             if name.endswith("mlp.fc2.linear1") or name.endswith("mlp.fc2"):
                 weight = weight * 2.0  # GELU's 0.5 lives here
             params[name + ".weight"] = weight
-            if kind[2] is not None:
-                params[name + ".bias"] = kind[2].reshape(-1)
-        elif kind[0] == "temperature":
-            params[name] = kind[1].reshape(-1, 1, 1)
-        elif kind[0] == "pos":
+            if arrays[1] is not None:
+                params[name + ".bias"] = arrays[1].reshape(-1)
+        elif kind == "temperature":
+            params[name] = arrays[0].reshape(-1, 1, 1)
+        elif kind == "pos":
             stage = int(name.split(".")[1])
             side = spatial >> stage
-            dim = cfg.dims[stage]
-            w, b, err = _fit_token_projection(kind[1], dim, side, side)
+            w, b, err = _fit_token_projection(arrays[0], cfg.dims[stage], side, side)
             params[name + ".token_projection.weight"] = w
             params[name + ".token_projection.bias"] = b
             if report is not None:
                 report["pos_embd_fit_max_abs_err"] = err
-                report["pos_embd_max_abs"] = float(np.abs(kind[1]).max())
+                report["pos_embd_max_abs"] = float(np.abs(arrays[0]).max())
     for s, depth in enumerate(cfg.depths):  # layer scales were folded into the linears
         for b in range(depth):
             p = "stages.%d.blocks.%d" % (s, b)
