@@ -26,7 +26,7 @@ Resize convention (the C runtime follows it exactly):
   longest = max(H, W); for long_side > 0:
       net_w = floor(W * long_side / longest + 0.5), net_h likewise (integer arithmetic,
       at least 1), so the long side is exactly long_side; (rounding="floor" truncates
-      instead: the published reference APs at long side 320 were made that way);
+      instead: the reference APs at long side 320 were made that way);
   long_side == 0 keeps the original size. The float32 BGR image is resized with
   cv2.resize(INTER_LINEAR) to (net_w, net_h), then the mean (104, 117, 123) is subtracted
   (test_widerface.py's order). Boxes and landmarks are decoded in network pixels and
