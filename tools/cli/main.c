@@ -15,6 +15,8 @@ static int usage(FILE *out)
           "      L2-normalised embedding of every face\n"
           "  verify A B [--json] [--recognizer NAME] [--threshold T] [--no-liveness]\n"
           "      same person? (largest face of each; spoofed faces are refused, exit 3)\n"
+          "  decode IMAGE OUT.png\n"
+          "      the decoded RGB pixels mcuface works on, as a lossless PNG\n"
           "  info MODEL [--size N | --input WxH]\n"
           "      ops, parameters, MACs, weight bytes and planned peak arena\n"
           "  eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]\n"
@@ -36,6 +38,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "detect")) return cmd_detect(argc - 1, argv + 1);
     if (!strcmp(cmd, "embed")) return cmd_embed(argc - 1, argv + 1);
     if (!strcmp(cmd, "verify")) return cmd_verify(argc - 1, argv + 1);
+    if (!strcmp(cmd, "decode")) return cmd_decode(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "liveness")) return cmd_liveness(argc - 1, argv + 1);

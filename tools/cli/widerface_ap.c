@@ -1,8 +1,10 @@
 /* The official WIDER FACE evaluation (eval_tools / its Python port):
  * scores normalised to [0, 1] over the whole set; 1000 thresholds; a
  * prediction whose best-overlapping ground truth is outside the subset is
- * ignored; several predictions may match one face (no duplicate penalty);
- * IoU with +1 pixel areas; VOC-style AP over the precision envelope. */
+ * ignored; several predictions may match one face;
+ * IoU with +1 pixel areas; VOC-style AP over the precision envelope. A second
+ * detection of an already found face adds no recall but still counts as a
+ * proposal, lowering precision. */
 #include "widerface_ap.h"
 #include "mcuface/mf_status.h"
 #include <stdio.h>

@@ -1,0 +1,7 @@
+# Detection against the PyTorch oracle (tools/convert/retinaface.py), on the
+# multiface photos at long side 320 and the original scale. Needs python3
+# with torch and cv2, and the converted models in the build tree.
+add_test(NAME detect_vs_pytorch
+  COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/face/detect_vs_pytorch.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
+set_tests_properties(detect_vs_pytorch PROPERTIES SKIP_RETURN_CODE 77 LABELS "slow;oracle"
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
