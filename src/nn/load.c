@@ -224,8 +224,10 @@ static int check_graph(const mf_model *m)
 
 int mf_model_open(mf_model *model, const void *blob, size_t size)
 {
-    if (!model || !blob) return MF_EINVAL;
+    if (!model) return MF_EINVAL;
     memset(model, 0, sizeof *model);
+    if (size == 0) return MF_ECORRUPT; /* an empty file, whatever the pointer */
+    if (!blob) return MF_EINVAL;
     if ((uintptr_t)blob % MF_FILE_DATA_ALIGN) return MF_EINVAL;
     const uint8_t *b = blob;
     if (size < MF_FILE_HEADER_BYTES || memcmp(b, MF_FILE_MAGIC, 4) != 0) return MF_ECORRUPT;
