@@ -5,3 +5,9 @@ add_test(NAME detect_vs_pytorch
   COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/face/detect_vs_pytorch.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
 set_tests_properties(detect_vs_pytorch PROPERTIES SKIP_RETURN_CODE 77 LABELS "slow;oracle"
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Every recognizer against its PyTorch oracle on 100 LFW faces aligned by the C pipeline.
+add_test(NAME recognizer_vs_pytorch
+  COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/face/recognizer_vs_pytorch.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
+set_tests_properties(recognizer_vs_pytorch PROPERTIES SKIP_RETURN_CODE 77 LABELS "slow;oracle"
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

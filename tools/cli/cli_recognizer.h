@@ -24,6 +24,8 @@ int cli_embed_face(cli_recognizer *cr, const mf_image *image, const mf_face *fac
 
 int cmd_embed(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_align(int argc, char **argv);
+int cmd_embed_aligned(int argc, char **argv);
 /* `mcuface eval lfw ...`: ARGV[0] is "lfw". */
 int eval_lfw(int argc, char **argv);
 #endif

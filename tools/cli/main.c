@@ -13,6 +13,10 @@ static int usage(FILE *out)
           "      faces with boxes and 5 landmarks; --size = network long side (default 320, 0 = original)\n"
           "  embed IMAGE [--json] [--recognizer NAME] [--size N]\n"
           "      L2-normalised embedding of every face\n"
+          "  embed --aligned FACE.png... [--recognizer NAME]\n"
+          "      embeddings of already aligned 112x112 faces, one JSON line each\n"
+          "  align IMAGE OUT.png [--size N]\n"
+          "      the largest face aligned to the canonical 112x112 view\n"
           "  verify A B [--json] [--recognizer NAME] [--threshold T] [--no-liveness]\n"
           "      same person? (largest face of each; spoofed faces are refused, exit 3)\n"
           "  decode IMAGE OUT.png\n"
@@ -36,7 +40,12 @@ int main(int argc, char **argv)
     if (argc < 2) return usage(stderr);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "detect")) return cmd_detect(argc - 1, argv + 1);
-    if (!strcmp(cmd, "embed")) return cmd_embed(argc - 1, argv + 1);
+    if (!strcmp(cmd, "embed")) {
+        for (int i = 2; i < argc; i++)
+            if (!strcmp(argv[i], "--aligned")) return cmd_embed_aligned(argc - 1, argv + 1);
+        return cmd_embed(argc - 1, argv + 1);
+    }
+    if (!strcmp(cmd, "align")) return cmd_align(argc - 1, argv + 1);
     if (!strcmp(cmd, "verify")) return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "decode")) return cmd_decode(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
