@@ -12,6 +12,8 @@ typedef struct cli_recognizer {
     mf_mapped_file file;
     mf_recognizer rec;
     void *workspace, *arena;
+    uint8_t aligned[MF_ALIGNED_SIZE * MF_ALIGNED_SIZE * 3]; /* per instance: eval lfw embeds on several threads */
+    int flip;                                               /* add the mirrored face's embedding (test-time flip) */
 } cli_recognizer;
 
 /* Opens build/models/NAME.mfm (or PATH when it contains a '/' or ends in
@@ -19,7 +21,9 @@ typedef struct cli_recognizer {
 int cli_recognizer_open(cli_recognizer *cr, const char *name_or_path);
 void cli_recognizer_close(cli_recognizer *cr);
 
-/* Aligns FACE of IMAGE and embeds it into EMBEDDING (mf_recognizer_dim floats). */
+/* Aligns FACE of IMAGE and embeds it into EMBEDDING (mf_recognizer_dim
+ * floats). With cr->flip, the embedding is the normalised sum of the face's
+ * and its mirror image's (the common LFW test-time augmentation). */
 int cli_embed_face(cli_recognizer *cr, const mf_image *image, const mf_face *face, float *embedding);
 
 int cmd_embed(int argc, char **argv);

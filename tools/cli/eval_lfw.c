@@ -31,6 +31,7 @@ typedef struct lfw_job {
     pthread_mutex_t *lock;
     const char *data, *recognizer;
     int32_t dim;
+    int flip;
     int status;
 } lfw_job;
 
@@ -69,6 +70,7 @@ static void *embed_worker(void *arg)
     cli_recognizer cr;
     if (cli_detector_open(&cd, cli_model_path("retinaface_mnet025"))) { job->status = 1; return NULL; }
     if (cli_recognizer_open(&cr, job->recognizer)) { cli_detector_close(&cd); job->status = 1; return NULL; }
+    cr.flip = job->flip;
     mf_face faces[MAX_FACES];
     mf_detect_options opt = mf_detect_default_options();
     for (;;) {
@@ -156,12 +158,13 @@ static int read_pairs(const char *path, int folds, pair_names **out)
 int eval_lfw(int argc, char **argv)
 {
     const char *data = NULL, *recognizer = CLI_DEFAULT_RECOGNIZER;
-    int json = 0;
+    int json = 0, flip = 0;
     long folds = 10, jobs = sysconf(_SC_NPROCESSORS_ONLN);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         char *end;
         if (!strcmp(a, "--json")) json = 1;
+        else if (!strcmp(a, "--flip")) flip = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
         else if (!strcmp(a, "--recognizer") && i + 1 < argc) recognizer = argv[++i];
         else if (!strcmp(a, "--folds") && i + 1 < argc) {
@@ -209,7 +212,7 @@ int eval_lfw(int argc, char **argv)
 
     size_t next = 0, done = 0;
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    lfw_job job = {images, unique, &next, &done, &lock, data, recognizer, dim, 0};
+    lfw_job job = {images, unique, &next, &done, &lock, data, recognizer, dim, flip, 0};
     pthread_t threads[64];
     lfw_job per_thread[64];
     for (long t = 0; t < jobs; t++) {
@@ -239,8 +242,9 @@ int eval_lfw(int argc, char **argv)
         lfw_evaluate(scored, (size_t)pair_count, (int)folds, stored_threshold, &r);
         if (json) {
             printf("{\"accuracy\":%.5f,\"std\":%.5f,\"tar_at_far_1e-3\":%.5f,\"no_face\":%zu,\"pairs\":%d,\"images\":%zu,"
-                   "\"folds\":%ld,\"recognizer\":\"%s\",\"thresholds\":[",
-                   r.accuracy, r.std, r.tar_at_far_1e3, no_face, pair_count, unique, folds, recognizer);
+                   "\"folds\":%ld,\"recognizer\":\"%s\",\"flip\":%s,\"thresholds\":[",
+                   r.accuracy, r.std, r.tar_at_far_1e3, no_face, pair_count, unique, folds, recognizer,
+                   flip ? "true" : "false");
             for (int f = 0; f < r.folds; f++) printf("%s%.4f", f ? "," : "", r.thresholds[f]);
             printf("]}\n");
         } else {
