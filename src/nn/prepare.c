@@ -57,7 +57,7 @@ static int prepare_conv(mf_model *m, const mf_op_record *op, uint64_t *macs)
         if (w->dims[0] != 1 || out_c % x->dims[3] != 0) return MF_EINVAL;
     } else {
         out_c = w->dims[0];
-        if (x->dims[3] != w->dims[3] * p[8] || out_c % p[8] != 0) return MF_EINVAL;
+        if ((int64_t)x->dims[3] != (int64_t)w->dims[3] * p[8] || out_c % p[8] != 0) return MF_EINVAL;
     }
     if (op->inputs[2] >= 0) {
         const mf_tensor *b = &m->tensors[op->inputs[2]];

@@ -180,7 +180,10 @@ static void corrupted_files_never_crash(void)
     int stale_accepted = 0, rejected = 0, ran = 0;
     float out[64];
     float input[9 * 12 * 3] = {0};
-    for (int trial = 0; trial < 3000; trial++) {
+    /* MF_FUZZ_TRIALS raises the count for a longer local soak. */
+    const char *env = getenv("MF_FUZZ_TRIALS");
+    int trials = env && atoi(env) > 0 ? atoi(env) : 3000;
+    for (int trial = 0; trial < trials; trial++) {
         uint8_t *blob = aligned_copy(file, size);
         int flips = 1 + trial % 3;
         for (int f = 0; f < flips; f++) {
