@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "cli_recognizer.h"
 #include "cli_liveness.h"
+#include "cli_store.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +31,12 @@ static int usage(FILE *out)
           "  liveness IMAGE [--json] [--threshold T] [--size N]\n"
           "      anti-spoofing: fused live score of every detected face and the live/spoof decision\n"
           "  eval nuaa --data DIR [--json] [--threshold T] [--size N] [--scores OUT.tsv]\n"
-          "      APCER, BPCER, ACER at the threshold, EER, and the threshold at BPCER = 5%\n",
+          "      APCER, BPCER, ACER at the threshold, EER, and the threshold at BPCER = 5%\n"
+          "  db --db FILE --key-file KEY init | enroll NAME IMAGE... | add ID IMAGE... | list [--json]\n"
+          "     | delete ID | rename ID NAME | export OUT | import IN\n"
+          "      encrypted enrollment store ($MCUFACE_KEY_FILE may replace --key-file; init creates a missing key)\n"
+          "  identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]\n"
+          "      who is each face? (1:N search; spoofed faces are never matched)\n",
           out);
     return out == stdout ? 0 : 2;
 }
@@ -51,6 +57,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "liveness")) return cmd_liveness(argc - 1, argv + 1);
+    if (!strcmp(cmd, "db")) return cmd_db(argc - 1, argv + 1);
+    if (!strcmp(cmd, "identify")) return cmd_identify(argc - 1, argv + 1);
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return usage(stdout);
     fprintf(stderr, "mcuface: unknown command '%s'\n", cmd);
     return usage(stderr);

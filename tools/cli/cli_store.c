@@ -1,0 +1,363 @@
+#define _POSIX_C_SOURCE 200809L
+#include "cli_store.h"
+#include "mcuface/mf_status.h"
+#include "mf_image_file.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_DETECTED 64
+
+int cli_store_parse(int argc, char **argv, cli_store_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->recognizer = CLI_DEFAULT_RECOGNIZER;
+    opt->size = 320;
+    opt->sectors = CLI_STORE_DEFAULT_SECTORS;
+    opt->liveness = 1;
+    const char *env_key = getenv("MCUFACE_KEY_FILE");
+    if (env_key && *env_key) opt->key_file = env_key;
+    int options_done = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        char *end;
+        if (options_done || s[0] != '-' || s[1] == '\0') {
+            if (opt->positional_count == CLI_STORE_MAX_POSITIONAL) return cli_usage_error("too many arguments ('%s')", s);
+            opt->positional[opt->positional_count++] = s;
+        } else if (!strcmp(s, "--")) options_done = 1;
+        else if (!strcmp(s, "--json")) opt->json = 1;
+        else if (!strcmp(s, "--no-liveness")) opt->liveness = 0;
+        else if (!strcmp(s, "--allow-duplicate")) opt->allow_duplicate = 1;
+        else if (i + 1 >= argc && (!strcmp(s, "--db") || !strcmp(s, "--key-file") || !strcmp(s, "--recognizer") ||
+                                   !strcmp(s, "--size") || !strcmp(s, "--sectors")))
+            return cli_usage_error("%s needs a value", s);
+        else if (!strcmp(s, "--db")) opt->db = argv[++i];
+        else if (!strcmp(s, "--key-file")) opt->key_file = argv[++i];
+        else if (!strcmp(s, "--recognizer")) opt->recognizer = argv[++i];
+        else if (!strcmp(s, "--size")) {
+            opt->size = strtol(argv[++i], &end, 10);
+            if (*end || opt->size < 0 || opt->size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+        } else if (!strcmp(s, "--sectors")) {
+            opt->sectors = strtol(argv[++i], &end, 10);
+            if (*end || opt->sectors < 2 || opt->sectors > (long)CLI_STORE_MAX_SECTORS)
+                return cli_usage_error("--sectors wants 2..%u, got '%s'", CLI_STORE_MAX_SECTORS, argv[i]);
+        } else return cli_usage_error("unknown option '%s'", s);
+    }
+    return 0;
+}
+
+int cli_store_require_paths(const cli_store_options *opt)
+{
+    if (!opt->db) return cli_usage_error("--db FILE is required");
+    if (!opt->key_file) return cli_usage_error("--key-file KEY (or $MCUFACE_KEY_FILE) is required");
+    return 0;
+}
+
+int cli_store_fail(const char *what, int status)
+{
+    switch (status) {
+    case MF_EAUTH: fprintf(stderr, "mcuface: %s: wrong key (the store was written with another key)\n", what); break;
+    case MF_ENOSPC: fprintf(stderr, "mcuface: %s: store full\n", what); break;
+    case MF_ENOTFOUND: fprintf(stderr, "mcuface: %s: no such identity\n", what); break;
+    case MF_EUNSUPPORTED: fprintf(stderr, "mcuface: %s: written by a newer mcuface (format not supported)\n", what); break;
+    default: return cli_fail(what, status);
+    }
+    return 1;
+}
+
+/* Reads the key, refusing a file of the wrong size or one that group or
+ * others may access (a key anyone can read protects nothing). */
+static int read_key(const char *path, uint8_t key[MF_STORE_KEY_BYTES])
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "mcuface: key file %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    struct stat st;
+    int bad = 1;
+    if (fstat(fd, &st) != 0) fprintf(stderr, "mcuface: key file %s: %s\n", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode)) fprintf(stderr, "mcuface: key file %s: not a regular file\n", path);
+    else if (st.st_size != MF_STORE_KEY_BYTES)
+        fprintf(stderr, "mcuface: key file %s: must hold exactly %d bytes, has %lld\n", path, MF_STORE_KEY_BYTES,
+                (long long)st.st_size);
+    else if (st.st_mode & (S_IRWXG | S_IRWXO))
+        fprintf(stderr, "mcuface: key file %s: accessible by group or others (mode %03o); run chmod 600 on it\n", path,
+                (unsigned)(st.st_mode & 0777));
+    else if (read(fd, key, MF_STORE_KEY_BYTES) != MF_STORE_KEY_BYTES)
+        fprintf(stderr, "mcuface: key file %s: short read\n", path);
+    else bad = 0;
+    close(fd);
+    return bad;
+}
+
+int cli_store_create_key(const char *path, int *created)
+{
+    *created = 0;
+    uint8_t key[MF_STORE_KEY_BYTES];
+    int rnd = open("/dev/urandom", O_RDONLY);
+    ssize_t got = rnd >= 0 ? read(rnd, key, sizeof key) : -1;
+    if (rnd >= 0) close(rnd);
+    if (got != (ssize_t)sizeof key) {
+        fprintf(stderr, "mcuface: cannot read /dev/urandom for a new key\n");
+        return 1;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "mcuface: cannot create key file %s: %s\n", path, strerror(errno));
+        memset(key, 0, sizeof key);
+        return 1;
+    }
+    int ok = write(fd, key, sizeof key) == (ssize_t)sizeof key && fsync(fd) == 0;
+    memset(key, 0, sizeof key);
+    if (close(fd) != 0) ok = 0;
+    if (!ok) {
+        fprintf(stderr, "mcuface: cannot write key file %s\n", path);
+        unlink(path);
+        return 1;
+    }
+    *created = 1;
+    return 0;
+}
+
+static int setup_crypto(cli_store *cs, const char *key_path)
+{
+    uint8_t key[MF_STORE_KEY_BYTES];
+    if (read_key(key_path, key)) return 1;
+    int err = mf_store_crypto_mbedtls_init(&cs->gcm, mf_store_key_from_bytes, key, &cs->crypto);
+    memset(key, 0, sizeof key);
+    if (err) return cli_fail("crypto", err);
+    cs->gcm_ready = 1;
+    return 0;
+}
+
+/* Mounts with a gallery big enough for anything the flash can hold: every
+ * record slot is larger than 512 bytes, so size / 512 bounds the count. */
+static int mount(cli_store *cs, const char *db_path)
+{
+    uint32_t bound = (uint32_t)((uint64_t)cs->flash.sector_size * cs->flash.sector_count / 512u);
+    size_t need = mf_store_ram_size(&cs->flash, bound, bound);
+    if (need == 0) {
+        fprintf(stderr, "mcuface: db %s: unusable flash geometry\n", db_path);
+        return 1;
+    }
+    cs->ram = aligned_alloc(8, (need + 7) & ~(size_t)7);
+    if (!cs->ram) return cli_fail("db", MF_ENOMEM);
+    mf_store_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flash = &cs->flash;
+    cfg.crypto = &cs->crypto;
+    cfg.ram = cs->ram;
+    cfg.ram_size = need;
+    cfg.max_identities = bound;
+    cfg.max_templates = bound;
+    mf_store_stats stats;
+    int err = mf_store_mount(&cs->store, &cfg, &stats);
+    if (err) {
+        char what[600];
+        snprintf(what, sizeof what, "db %s", db_path);
+        return cli_store_fail(what, err);
+    }
+    if (stats.records_corrupt || stats.records_auth_failed)
+        fprintf(stderr, "mcuface: warning: db %s: %u damaged and %u tampered records skipped\n", db_path,
+                stats.records_corrupt, stats.records_auth_failed);
+    return 0;
+}
+
+int cli_store_open(cli_store *cs, const char *db_path, const char *key_path)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->file.fd = -1;
+    /* Checked here so that a missing db is reported, not created. */
+    struct stat st;
+    if (stat(db_path, &st) != 0) {
+        fprintf(stderr, "mcuface: db %s: %s (create it with 'mcuface db --db FILE --key-file KEY init')\n", db_path,
+                strerror(errno));
+        return 1;
+    }
+    uint64_t size = (uint64_t)st.st_size;
+    if (!S_ISREG(st.st_mode) || size % CLI_STORE_SECTOR_SIZE != 0 || size / CLI_STORE_SECTOR_SIZE < 2 ||
+        size / CLI_STORE_SECTOR_SIZE > CLI_STORE_MAX_SECTORS) {
+        fprintf(stderr, "mcuface: db %s: not an mcuface db (size %llu is not 2..%u sectors of %u bytes)\n", db_path,
+                (unsigned long long)size, CLI_STORE_MAX_SECTORS, CLI_STORE_SECTOR_SIZE);
+        return 1;
+    }
+    if (setup_crypto(cs, key_path)) return 1;
+    int err = mf_flash_file_open(&cs->file, db_path, CLI_STORE_SECTOR_SIZE, (uint32_t)(size / CLI_STORE_SECTOR_SIZE),
+                                 CLI_STORE_PROG_SIZE, &cs->flash);
+    if (err) {
+        fprintf(stderr, "mcuface: db %s: cannot open: %s\n", db_path, mf_status_str(err));
+        cli_store_close(cs);
+        return 1;
+    }
+    if (mount(cs, db_path)) {
+        cli_store_close(cs);
+        return 1;
+    }
+    return 0;
+}
+
+int cli_store_init(cli_store *cs, const char *db_path, const char *key_path, uint32_t sectors)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->file.fd = -1;
+    struct stat st;
+    if (stat(db_path, &st) == 0) {
+        fprintf(stderr, "mcuface: db %s already exists (init never overwrites a store)\n", db_path);
+        return 1;
+    }
+    if (setup_crypto(cs, key_path)) return 1;
+    int err = mf_flash_file_open(&cs->file, db_path, CLI_STORE_SECTOR_SIZE, sectors, CLI_STORE_PROG_SIZE, &cs->flash);
+    if (err) {
+        fprintf(stderr, "mcuface: db %s: cannot create: %s\n", db_path, mf_status_str(err));
+        cli_store_close(cs);
+        unlink(db_path);
+        return 1;
+    }
+    /* A blank flash mounts under any key; wiping programs the first sector
+     * header, whose key check makes a later mount with another key fail. */
+    int failed = mount(cs, db_path);
+    if (!failed && (err = mf_store_wipe(&cs->store)) != MF_OK) failed = cli_store_fail("db init", err);
+    if (!failed) failed = cli_store_sync(cs);
+    if (failed) {
+        cli_store_close(cs);
+        unlink(db_path);
+    }
+    return failed;
+}
+
+int cli_store_sync(cli_store *cs)
+{
+    int err = mf_flash_sync(&cs->flash);
+    return err ? cli_fail("db sync", err) : 0;
+}
+
+void cli_store_close(cli_store *cs)
+{
+    mf_flash_file_close(&cs->file);
+    if (cs->gcm_ready) mf_store_crypto_mbedtls_free(&cs->gcm);
+    free(cs->ram);
+    memset(cs, 0, sizeof *cs);
+    cs->file.fd = -1;
+}
+
+int cli_face_models_open(cli_face_models *m, const char *recognizer, int liveness, long size)
+{
+    memset(m, 0, sizeof *m);
+    m->liveness = liveness;
+    m->size = size;
+    if (cli_detector_open(&m->cd, cli_model_path("retinaface_mnet025"))) return 1;
+    if (cli_recognizer_open(&m->cr, recognizer)) {
+        cli_detector_close(&m->cd);
+        return 1;
+    }
+    int32_t dim = mf_recognizer_dim(&m->cr.rec);
+    if (dim != MF_STORE_DIM) {
+        fprintf(stderr, "mcuface: recognizer %s gives %d-value embeddings; the store holds %d\n", recognizer, (int)dim,
+                MF_STORE_DIM);
+        cli_recognizer_close(&m->cr);
+        cli_detector_close(&m->cd);
+        return 1;
+    }
+    if (liveness && cli_liveness_open(&m->cl, NULL, 2)) {
+        cli_recognizer_close(&m->cr);
+        cli_detector_close(&m->cd);
+        return 1;
+    }
+    return 0;
+}
+
+void cli_face_models_close(cli_face_models *m)
+{
+    if (m->liveness) cli_liveness_close(&m->cl);
+    cli_recognizer_close(&m->cr);
+    cli_detector_close(&m->cd);
+}
+
+static int detect_faces(cli_face_models *m, const mf_image *img, const char *image_path, mf_face *faces)
+{
+    mf_detect_options dopt = mf_detect_default_options();
+    int count = cli_detector_prepare(&m->cd, img->width, img->height, (int32_t)m->size);
+    if (count == MF_OK) count = mf_detect(&m->cd.det, img, &dopt, faces, MAX_DETECTED);
+    if (count < 0) cli_fail(image_path, count);
+    return count > MAX_DETECTED ? MAX_DETECTED : count;
+}
+
+static int judge_and_embed(cli_face_models *m, const mf_image *img, const mf_face *face, cli_face_result *out)
+{
+    out->face = *face;
+    out->live = 1;
+    out->live_score = 1;
+    if (m->liveness) {
+        mf_liveness_result r;
+        int err = mf_liveness_check(&m->cl.lv, img, face, &r);
+        if (err) {
+            cli_fail("liveness", err);
+            return err;
+        }
+        out->live = r.live;
+        out->live_score = r.score;
+    }
+    int err = cli_embed_face(&m->cr, img, face, out->embedding);
+    if (err) cli_fail("embed", err);
+    return err;
+}
+
+static int load_image(const char *path, mf_image *img)
+{
+    int err = mf_image_load(path, img);
+    if (err) fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
+    return err;
+}
+
+int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap)
+{
+    static mf_face faces[MAX_DETECTED];
+    mf_image img;
+    int err = load_image(image_path, &img);
+    if (err) return err;
+    int count = detect_faces(m, &img, image_path, faces);
+    if (count > cap) count = cap;
+    for (int i = 0; i < count && count >= 0; i++) {
+        if ((err = judge_and_embed(m, &img, &faces[i], &out[i])) != MF_OK) count = err;
+    }
+    mf_image_free(&img);
+    return count;
+}
+
+int cli_enrollment_face(cli_face_models *m, const char *image_path, cli_face_result *out)
+{
+    static mf_face faces[MAX_DETECTED];
+    mf_image img;
+    if (load_image(image_path, &img)) return 1;
+    int count = detect_faces(m, &img, image_path, faces);
+    int failed = count < 0;
+    int chosen = count > 0 ? cli_largest_face(faces, count) : -1;
+    if (!failed && chosen < 0) {
+        fprintf(stderr, "mcuface: %s: no face found\n", image_path);
+        failed = 1;
+    }
+    if (!failed) failed = judge_and_embed(m, &img, &faces[chosen], out) != MF_OK;
+    if (!failed && !out->live) {
+        fprintf(stderr, "mcuface: %s: face judged a spoof (live score %.4f < %.4f); not enrolled (--no-liveness skips the check)\n",
+                image_path, out->live_score, mf_liveness_threshold(&m->cl.lv));
+        failed = 1;
+    }
+    mf_image_free(&img);
+    return failed;
+}
+
+void cli_json_string(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') printf("\\%c", *p);
+        else if (*p < 0x20) printf("\\u%04x", *p);
+        else putchar(*p);
+    }
+    putchar('"');
+}

@@ -1,0 +1,116 @@
+/* Enrollment-database helpers of the mcuface command-line tool, shared by
+ * `mcuface db ...` and `mcuface identify ...`: the options both take, the key
+ * file, the db file as a flash device with a mounted store, and "image to
+ * faces with liveness and embeddings" on the default models.
+ *
+ * The db file is a flash image of CLI_STORE_SECTOR_SIZE-byte sectors (its
+ * size gives the sector count; `db init --sectors N` picks it, default
+ * CLI_STORE_DEFAULT_SECTORS). The key file holds exactly MF_STORE_KEY_BYTES
+ * random bytes and must not be accessible to group or others. */
+#ifndef MCUFACE_CLI_STORE_H
+#define MCUFACE_CLI_STORE_H
+#include "cli.h"
+#include "cli_liveness.h"
+#include "cli_recognizer.h"
+#include "mcuface/mf_store.h"
+#include "mf_store_posix.h"
+
+/* 64 KiB: the usual NOR block-erase size; with 16-byte program units a
+ * sector holds 97 record slots (docs/STORE.md), 95 of them usable. */
+#define CLI_STORE_SECTOR_SIZE 65536u
+#define CLI_STORE_PROG_SIZE 16u
+/* 128 sectors = 8 MiB: (128 - 1) * 95 = 12065 live records, room for
+ * thousands of identities with a few templates each. */
+#define CLI_STORE_DEFAULT_SECTORS 128u
+#define CLI_STORE_MAX_SECTORS 4096u  /* 256 MiB: keeps addresses in 32 bits */
+#define CLI_STORE_MAX_POSITIONAL 16
+
+/* Options of `db` and `identify`, accepted before or after the subcommand;
+ * "--" ends the options (for a NAME that starts with '-'). */
+typedef struct cli_store_options {
+    const char *db, *key_file, *recognizer;
+    long size;            /* detector long side, 0 = original scale */
+    long sectors;         /* db init only */
+    int json, liveness, allow_duplicate;
+    const char *positional[CLI_STORE_MAX_POSITIONAL];
+    int positional_count;
+} cli_store_options;
+
+/* Parses ARGV[1..ARGC-1]. Returns 0, or 2 after printing a usage error.
+ * The key file defaults to $MCUFACE_KEY_FILE. */
+int cli_store_parse(int argc, char **argv, cli_store_options *opt);
+/* Checks that --db and a key file were given; 0 or 2 (usage error printed). */
+int cli_store_require_paths(const cli_store_options *opt);
+
+/* An open db file with its store mounted. */
+typedef struct cli_store {
+    mf_flash_file file;
+    mf_flash flash;
+    mf_store_crypto_mbedtls gcm;
+    mf_store_crypto crypto;
+    void *ram;
+    mf_store store;
+    int gcm_ready;
+} cli_store;
+
+/* Creates a key file of MF_STORE_KEY_BYTES bytes from /dev/urandom, mode
+ * 0600, failing if PATH exists. *CREATED is set to 1 on success. Prints one
+ * line and returns 1 on failure, 0 on success. */
+int cli_store_create_key(const char *path, int *created);
+
+/* Opens an existing db file and mounts it with the key from KEY_PATH. Prints
+ * one line and returns 1 on failure (the file is not written), 0 on success. */
+int cli_store_open(cli_store *cs, const char *db_path, const char *key_path);
+
+/* Creates DB_PATH (which must not exist) with SECTORS sectors and writes the
+ * first sector header, which binds the store to the key. On failure the
+ * file is removed, one line is printed and 1 returned. */
+int cli_store_init(cli_store *cs, const char *db_path, const char *key_path, uint32_t sectors);
+
+/* Makes the writes durable (fsync). Prints one line and returns 1 on failure. */
+int cli_store_sync(cli_store *cs);
+void cli_store_close(cli_store *cs);
+
+/* Prints one line for a failed store operation WHAT and returns 1. */
+int cli_store_fail(const char *what, int status);
+
+/* Detector, recognizer and (optionally) liveness models, ready to run. */
+typedef struct cli_face_models {
+    cli_detector cd;
+    cli_recognizer cr;
+    cli_liveness cl;
+    int liveness;
+    long size;
+} cli_face_models;
+
+/* Opens the default detector, RECOGNIZER and, when LIVENESS, the liveness
+ * models; checks the recognizer gives MF_STORE_DIM-value embeddings. Prints
+ * one line and returns 1 on failure. */
+int cli_face_models_open(cli_face_models *m, const char *recognizer, int liveness, long size);
+void cli_face_models_close(cli_face_models *m);
+
+/* One detected face, judged and embedded. */
+typedef struct cli_face_result {
+    mf_face face;
+    int live;            /* 1 when live or liveness is off */
+    float live_score;    /* fused live score; 1 when liveness is off */
+    float embedding[MF_STORE_DIM];
+} cli_face_result;
+
+/* Runs the pipeline on IMAGE_PATH: detection, then liveness and embedding of
+ * every face (spoofed faces are embedded too; callers decide). Writes up to
+ * CAP results into OUT, largest faces first when there are more. Returns the
+ * number of faces (>= 0), or prints one line and returns a negative status. */
+int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap);
+
+/* The largest face of IMAGE_PATH, for enrollment: prints one line and
+ * returns 1 when the image cannot be read, has no face, or (liveness on) the
+ * face is judged a spoof. */
+int cli_enrollment_face(cli_face_models *m, const char *image_path, cli_face_result *out);
+
+/* Prints S (valid UTF-8) as a JSON string literal on stdout. */
+void cli_json_string(const char *s);
+
+int cmd_db(int argc, char **argv);
+int cmd_identify(int argc, char **argv);
+#endif

@@ -1,0 +1,328 @@
+/* mcuface db --db FILE --key-file KEY SUBCOMMAND ...
+ *   init [--sectors N]              create the db (and the key file, if absent)
+ *   enroll NAME IMAGE...            new identity from the largest face of each image (1..8)
+ *   add ID IMAGE...                 one more template per image
+ *   list [--json]
+ *   delete ID | rename ID NAME
+ *   export OUT | import IN
+ * Faces are checked for liveness before enrollment (--no-liveness skips it);
+ * a face already enrolled is refused unless --allow-duplicate. Every failure
+ * leaves the store as it was: images are read and embedded before anything
+ * is written, and each store operation is atomic. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli_store.h"
+#include "mcuface/mf_status.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_IMPORT_BYTES (64u << 20)
+
+static int parse_id(const char *s, uint32_t *id)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || errno || v == 0 || v >= 0xFFFFFFFFul || s[0] == '-')
+        return cli_usage_error("'%s' is not an identity id (a positive number; see 'db list')", s);
+    *id = (uint32_t)v;
+    return 0;
+}
+
+static int want_args(const cli_store_options *opt, int min, int max, const char *usage)
+{
+    int n = opt->positional_count - 1;
+    if (n < min || n > max) return cli_usage_error("usage: mcuface db --db FILE --key-file KEY %s", usage);
+    return 0;
+}
+
+static int check_name(const char *name)
+{
+    int err = mf_store_check_name(name);
+    if (err == MF_ERANGE) return cli_usage_error("name '%s' is longer than %d bytes", name, MF_STORE_NAME_MAX);
+    if (err) return cli_usage_error("name '%s' is not valid (1..%d bytes of UTF-8, no control characters)", name,
+                                    MF_STORE_NAME_MAX);
+    return 0;
+}
+
+static int db_init(const cli_store_options *opt)
+{
+    int status = want_args(opt, 0, 0, "init [--sectors N]");
+    if (status) return status;
+    struct stat st;
+    if (stat(opt->db, &st) == 0) {
+        fprintf(stderr, "mcuface: db %s already exists (init never overwrites a store)\n", opt->db);
+        return 1;
+    }
+    int key_created = 0;
+    if (stat(opt->key_file, &st) != 0 && cli_store_create_key(opt->key_file, &key_created)) return 1;
+    cli_store cs;
+    if (cli_store_init(&cs, opt->db, opt->key_file, (uint32_t)opt->sectors)) {
+        if (key_created) unlink(opt->key_file);  /* leave nothing behind from a failed init */
+        return 1;
+    }
+    mf_store_stats stats;
+    mf_store_get_stats(&cs.store, &stats);
+    printf("created db %s: %ld sectors of %u bytes, room for %u records; %s key file %s\n", opt->db, opt->sectors,
+           CLI_STORE_SECTOR_SIZE, stats.capacity_slots, key_created ? "new" : "existing", opt->key_file);
+    cli_store_close(&cs);
+    return 0;
+}
+
+/* Embeds the largest face of each of N image paths into SAMPLES. */
+static int embed_images(const cli_store_options *opt, const char *const *paths, int n, float *samples)
+{
+    cli_face_models models;
+    if (cli_face_models_open(&models, opt->recognizer, opt->liveness, opt->size)) return 1;
+    static cli_face_result face;
+    int failed = 0;
+    for (int i = 0; i < n && !failed; i++) {
+        failed = cli_enrollment_face(&models, paths[i], &face);
+        if (!failed) memcpy(samples + (size_t)i * MF_STORE_DIM, face.embedding, sizeof face.embedding);
+    }
+    cli_face_models_close(&models);
+    return failed;
+}
+
+static int db_enroll(const cli_store_options *opt, cli_store *cs)
+{
+    int status = want_args(opt, 2, 1 + MF_STORE_MAX_TEMPLATES, "enroll NAME IMAGE... (1 to 8 images)");
+    if (status) return status;
+    const char *name = opt->positional[1];
+    if ((status = check_name(name)) != 0) return status;
+    mf_store_identity existing;
+    if (mf_store_find_name(&cs->store, name, &existing) == MF_OK) {
+        fprintf(stderr, "mcuface: name '%s' is already used by id %u\n", name, existing.id);
+        return 1;
+    }
+    int n = opt->positional_count - 2;
+    static float samples[MF_STORE_MAX_TEMPLATES * MF_STORE_DIM];
+    if (embed_images(opt, opt->positional + 2, n, samples)) return 1;
+    uint32_t id = 0, existing_id = 0;
+    int err = mf_store_enroll(&cs->store, name, samples, (uint32_t)n, opt->allow_duplicate ? MF_STORE_ALLOW_DUPLICATE : 0,
+                              &id, &existing_id);
+    if (err == MF_EEXIST) {
+        if (mf_store_find_id(&cs->store, existing_id, &existing) != MF_OK) return cli_store_fail("enroll", err);
+        fprintf(stderr, "mcuface: already enrolled as %u %s (--allow-duplicate enrolls anyway)\n", existing.id, existing.name);
+        return 1;
+    }
+    if (err) return cli_store_fail("enroll", err);
+    if (cli_store_sync(cs)) return 1;
+    if (opt->json) {
+        printf("{\"id\":%u,\"name\":", id);
+        cli_json_string(name);
+        printf(",\"samples\":1}\n");
+    } else printf("enrolled %u %s (%d image%s fused into one template)\n", id, name, n, n > 1 ? "s" : "");
+    return 0;
+}
+
+static int db_add(const cli_store_options *opt, cli_store *cs)
+{
+    int status = want_args(opt, 2, 1 + MF_STORE_MAX_TEMPLATES, "add ID IMAGE...");
+    if (status) return status;
+    uint32_t id = 0;
+    if ((status = parse_id(opt->positional[1], &id)) != 0) return status;
+    mf_store_identity ident;
+    if (mf_store_find_id(&cs->store, id, &ident) != MF_OK) {
+        fprintf(stderr, "mcuface: add: no identity with id %u\n", id);
+        return 1;
+    }
+    uint32_t n = (uint32_t)(opt->positional_count - 2);
+    if (ident.template_count + n > MF_STORE_MAX_TEMPLATES) {
+        fprintf(stderr, "mcuface: add: %u %s has %u templates; at most %d are kept\n", id, ident.name,
+                ident.template_count, MF_STORE_MAX_TEMPLATES);
+        return 1;
+    }
+    /* Each template is its own record: check the room for all of them first
+     * so a full store refuses the whole command rather than half of it. */
+    mf_store_stats stats;
+    mf_store_get_stats(&cs->store, &stats);
+    if (stats.live_slots + n > stats.capacity_slots) return cli_store_fail("add", MF_ENOSPC);
+    static float samples[MF_STORE_MAX_TEMPLATES * MF_STORE_DIM];
+    if (embed_images(opt, opt->positional + 2, (int)n, samples)) return 1;
+    for (uint32_t i = 0; i < n; i++) {
+        int err = mf_store_add_sample(&cs->store, id, samples + (size_t)i * MF_STORE_DIM);
+        if (err) {
+            cli_store_sync(cs);
+            return cli_store_fail("add", err);
+        }
+    }
+    if (cli_store_sync(cs)) return 1;
+    mf_store_find_id(&cs->store, id, &ident);
+    if (opt->json) {
+        printf("{\"id\":%u,\"name\":", id);
+        cli_json_string(ident.name);
+        printf(",\"samples\":%u}\n", ident.template_count);
+    } else printf("added %u template%s to %u %s (now %u)\n", n, n > 1 ? "s" : "", id, ident.name, ident.template_count);
+    return 0;
+}
+
+static int db_list(const cli_store_options *opt, cli_store *cs)
+{
+    int status = want_args(opt, 0, 0, "list [--json]");
+    if (status) return status;
+    int count = mf_store_count(&cs->store);
+    if (count < 0) return cli_store_fail("list", count);
+    if (opt->json) printf("{\"identities\":[");
+    else if (count == 0) printf("no identities\n");
+    else printf("%10s  %7s  %s\n", "id", "samples", "name");
+    for (int i = 0; i < count; i++) {
+        mf_store_identity ident;
+        int err = mf_store_get(&cs->store, (uint32_t)i, &ident);
+        if (err) return cli_store_fail("list", err);
+        if (opt->json) {
+            printf("%s{\"id\":%u,\"name\":", i ? "," : "", ident.id);
+            cli_json_string(ident.name);
+            printf(",\"samples\":%u}", ident.template_count);
+        } else printf("%10u  %7u  %s\n", ident.id, ident.template_count, ident.name);
+    }
+    if (opt->json) printf("]}\n");
+    return 0;
+}
+
+static int db_delete(const cli_store_options *opt, cli_store *cs)
+{
+    int status = want_args(opt, 1, 1, "delete ID");
+    uint32_t id = 0;
+    if (status || (status = parse_id(opt->positional[1], &id)) != 0) return status;
+    mf_store_identity ident;
+    if (mf_store_find_id(&cs->store, id, &ident) != MF_OK) {
+        fprintf(stderr, "mcuface: delete: no identity with id %u\n", id);
+        return 1;
+    }
+    int err = mf_store_delete(&cs->store, id);
+    if (err) return cli_store_fail("delete", err);
+    if (cli_store_sync(cs)) return 1;
+    printf("deleted %u %s\n", id, ident.name);
+    return 0;
+}
+
+static int db_rename(const cli_store_options *opt, cli_store *cs)
+{
+    int status = want_args(opt, 2, 2, "rename ID NAME");
+    uint32_t id = 0;
+    if (status || (status = parse_id(opt->positional[1], &id)) != 0) return status;
+    const char *name = opt->positional[2];
+    if ((status = check_name(name)) != 0) return status;
+    mf_store_identity ident, other;
+    if (mf_store_find_id(&cs->store, id, &ident) != MF_OK) {
+        fprintf(stderr, "mcuface: rename: no identity with id %u\n", id);
+        return 1;
+    }
+    if (mf_store_find_name(&cs->store, name, &other) == MF_OK && other.id != id) {
+        fprintf(stderr, "mcuface: rename: name '%s' is already used by id %u\n", name, other.id);
+        return 1;
+    }
+    int err = mf_store_rename(&cs->store, id, name);
+    if (err) return cli_store_fail("rename", err);
+    if (cli_store_sync(cs)) return 1;
+    printf("renamed %u %s -> %s\n", id, ident.name, name);
+    return 0;
+}
+
+/* Writes the export next to OUT and renames it into place, so OUT is never
+ * half-written; mode 0600 because the templates in it are not encrypted. */
+static int db_export(const cli_store_options *opt, cli_store *cs)
+{
+    int status = want_args(opt, 1, 1, "export OUT");
+    if (status) return status;
+    const char *out = opt->positional[1];
+    size_t size = 0, len = 0;
+    int err = mf_store_export_size(&cs->store, &size);
+    uint8_t *buf = err ? NULL : malloc(size);
+    if (!err && !buf) err = MF_ENOMEM;
+    if (!err) err = mf_store_export(&cs->store, buf, size, &len);
+    if (err) {
+        free(buf);
+        return cli_store_fail("export", err);
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    int ok = fd >= 0;
+    for (size_t done = 0; ok && done < len;) {
+        ssize_t n = write(fd, buf + done, len - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += (size_t)n;
+    }
+    if (ok) ok = fsync(fd) == 0;
+    if (fd >= 0 && close(fd) != 0) ok = 0;
+    if (ok) ok = rename(tmp, out) == 0;
+    int saved = errno;
+    free(buf);
+    if (!ok) {
+        if (fd >= 0) unlink(tmp);
+        fprintf(stderr, "mcuface: export: cannot write %s: %s\n", out, strerror(saved));
+        return 1;
+    }
+    printf("exported %d identities to %s (%zu bytes; templates are not encrypted)\n", mf_store_count(&cs->store), out, len);
+    return 0;
+}
+
+static int db_import(const cli_store_options *opt, cli_store *cs)
+{
+    int status = want_args(opt, 1, 1, "import IN");
+    if (status) return status;
+    const char *in = opt->positional[1];
+    FILE *f = fopen(in, "rb");
+    if (!f) {
+        fprintf(stderr, "mcuface: import: cannot read %s: %s\n", in, strerror(errno));
+        return 1;
+    }
+    uint8_t *buf = malloc(MAX_IMPORT_BYTES + 1u);
+    size_t len = buf ? fread(buf, 1, MAX_IMPORT_BYTES + 1u, f) : 0;
+    int read_failed = !buf || ferror(f);
+    fclose(f);
+    if (read_failed || len > MAX_IMPORT_BYTES) {
+        free(buf);
+        fprintf(stderr, "mcuface: import: %s: %s\n", in, read_failed ? "read failed" : "larger than any export file");
+        return 1;
+    }
+    int imported = mf_store_import(&cs->store, buf, len);
+    free(buf);
+    if (imported == MF_ECORRUPT) {
+        fprintf(stderr, "mcuface: import: %s is not a valid mcuface export file (bad magic, CRC or contents)\n", in);
+        return 1;
+    }
+    if (imported == MF_EEXIST) {
+        fprintf(stderr, "mcuface: import: a name in %s is already in this store (or repeated); nothing imported\n", in);
+        return 1;
+    }
+    if (imported < 0) return cli_store_fail("import", imported);
+    if (cli_store_sync(cs)) return 1;
+    printf("imported %d identities from %s\n", imported, in);
+    return 0;
+}
+
+int cmd_db(int argc, char **argv)
+{
+    cli_store_options opt;
+    int status = cli_store_parse(argc, argv, &opt);
+    if (status) return status;
+    if (opt.positional_count == 0)
+        return cli_usage_error("db wants a subcommand: init, enroll, add, list, delete, rename, export, import");
+    if ((status = cli_store_require_paths(&opt)) != 0) return status;
+    const char *sub = opt.positional[0];
+    if (!strcmp(sub, "init")) return db_init(&opt);
+    static const struct {
+        const char *name;
+        int (*run)(const cli_store_options *, cli_store *);
+    } subcommands[] = {
+        {"enroll", db_enroll}, {"add", db_add},       {"list", db_list},     {"delete", db_delete},
+        {"rename", db_rename}, {"export", db_export}, {"import", db_import},
+    };
+    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
+        if (strcmp(sub, subcommands[i].name)) continue;
+        cli_store cs;
+        if (cli_store_open(&cs, opt.db, opt.key_file)) return 1;
+        status = subcommands[i].run(&opt, &cs);
+        cli_store_close(&cs);
+        return status;
+    }
+    return cli_usage_error("unknown db subcommand '%s'", sub);
+}

@@ -1,0 +1,91 @@
+/* mcuface identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]
+ *                  [--recognizer NAME] [--size N]
+ * Every detected face is checked for liveness, embedded and searched 1:N in
+ * the store at the store's identify threshold. A face judged a spoof is
+ * reported with "live":false and is never matched. "score" is the best
+ * cosine score in the store (also when below the threshold, so a near miss
+ * is visible); "id" and "name" are null unless it reaches the threshold. */
+#include "cli_store.h"
+#include "mcuface/mf_status.h"
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_FACES 64
+
+typedef struct identify_result {
+    int matched;     /* reached the store's 1:N threshold */
+    int has_score;   /* 0 for a spoof or an empty store */
+    float score;     /* best cosine score in the store */
+    mf_store_identity who;
+} identify_result;
+
+static int search(const mf_store *store, const float *embedding, identify_result *r)
+{
+    mf_store_match best;
+    int n = mf_store_identify(store, embedding, -1.0f, &best, 1);  /* negative: the store's 1:N threshold */
+    if (n > 0) r->matched = mf_store_find_id(store, best.id, &r->who) == MF_OK;
+    else if (n == 0) n = mf_store_identify(store, embedding, 0.0f, &best, 1);  /* the near miss, for its score */
+    if (n < 0) return n;
+    r->has_score = n > 0;
+    r->score = n > 0 ? best.score : 0;
+    return MF_OK;
+}
+
+int cmd_identify(int argc, char **argv)
+{
+    cli_store_options opt;
+    int status = cli_store_parse(argc, argv, &opt);
+    if (status) return status;
+    if (opt.positional_count != 1) return cli_usage_error("usage: mcuface identify --db FILE --key-file KEY IMAGE [--json]");
+    if ((status = cli_store_require_paths(&opt)) != 0) return status;
+    const char *image = opt.positional[0];
+    cli_store cs;
+    if (cli_store_open(&cs, opt.db, opt.key_file)) return 1;
+    cli_face_models models;
+    if (cli_face_models_open(&models, opt.recognizer, opt.liveness, opt.size)) {
+        cli_store_close(&cs);
+        return 1;
+    }
+    static cli_face_result faces[MAX_FACES];
+    static identify_result results[MAX_FACES];
+    int count = cli_faces_of_image(&models, image, faces, MAX_FACES);
+    if (count < 0) status = 1;
+    for (int i = 0; i < count && !status; i++) {
+        identify_result *r = &results[i];
+        memset(r, 0, sizeof *r);
+        if (!faces[i].live) continue;
+        int err = search(&cs.store, faces[i].embedding, r);
+        if (err) {
+            status = cli_store_fail("identify", err);
+            break;
+        }
+    }
+    for (int i = 0; i < count && !status; i++) {
+        const cli_face_result *f = &faces[i];
+        const identify_result *r = &results[i];
+        if (opt.json) {
+            printf("%s{\"box\":[%.2f,%.2f,%.2f,%.2f],\"live\":", i ? "," : "{\"faces\":[", f->face.box[0], f->face.box[1],
+                   f->face.box[2], f->face.box[3]);
+            if (opt.liveness) printf("%s,\"live_score\":%.4f", f->live ? "true" : "false", f->live_score);
+            else printf("null");
+            if (r->matched) {
+                printf(",\"id\":%u,\"name\":", r->who.id);
+                cli_json_string(r->who.name);
+            } else printf(",\"id\":null,\"name\":null");
+            if (r->has_score) printf(",\"score\":%.4f}", r->score);
+            else printf(",\"score\":null}");
+        } else {
+            printf("face %d  box (%.1f, %.1f, %.1f, %.1f)  ", i + 1, f->face.box[0], f->face.box[1], f->face.box[2],
+                   f->face.box[3]);
+            if (!f->live) printf("spoof (live score %.4f): not matched\n", f->live_score);
+            else if (r->matched) printf("%u %s (score %.4f)\n", r->who.id, r->who.name, r->score);
+            else if (r->has_score) printf("unknown (best score %.4f)\n", r->score);
+            else printf("unknown\n");
+        }
+    }
+    if (!status && opt.json) printf(count > 0 ? "]}\n" : "{\"faces\":[]}\n");
+    else if (!status && count == 0) printf("no faces\n");
+    cli_face_models_close(&models);
+    cli_store_close(&cs);
+    return status;
+}
