@@ -7,6 +7,9 @@
 #include "nn/ops/mf_kernels.h"
 #include "nn/records.h"
 
+/* Largest tensor: 2^28 elements, so its bytes (x4) fit a 32-bit size_t. */
+#define MF_MAX_TENSOR_ELEMENTS (1u << 28)
+
 /* Where the planner put a tensor, and when it is alive (op indices). */
 typedef struct mf_tensor_plan {
     int32_t first_use, last_use;

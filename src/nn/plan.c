@@ -54,7 +54,7 @@ static int set_input_shape(mf_model *m, int32_t index, const int32_t *dims, int 
         int32_t fixed = mf_rd_i32(r + MF_TREC_DIMS + 4 * d);
         if (dims[d] < 1 || (fixed != 0 && fixed != dims[d])) return MF_EINVAL;
         count *= (uint64_t)dims[d];
-        if (count > (1u << 30)) return MF_ERANGE;
+        if (count > MF_MAX_TENSOR_ELEMENTS) return MF_ERANGE;
         t->dims[d] = dims[d];
     }
     t->rank = rank;
@@ -75,8 +75,10 @@ static void mark_use(mf_model *m, int32_t t, int32_t when)
     if (when > p->last_use) p->last_use = when;
 }
 
-/* Places the owning tensors; returns the peak arena bytes. */
-static size_t place_tensors(mf_model *m, int32_t *order)
+/* Places the owning tensors and writes the peak arena bytes to *PEAK.
+ * Offsets are computed in 64 bits: on a 32-bit device a hostile file must
+ * not wrap them. Returns MF_OK or MF_ERANGE. */
+static int place_tensors(mf_model *m, int32_t *order, size_t *peak_bytes)
 {
     int32_t count = 0;
     for (uint32_t i = 0; i < m->tensor_count; i++) {
@@ -90,10 +92,10 @@ static size_t place_tensors(mf_model *m, int32_t *order)
         }
         order[k] = (int32_t)i;
     }
-    size_t peak = 0;
+    uint64_t peak = 0;
     for (int32_t a = 0; a < count; a++) {
         mf_tensor_plan *pa = &m->plans[order[a]];
-        size_t offset = 0;
+        uint64_t offset = 0;
         /* Raise the candidate offset past every placed, time-overlapping
          * tensor it collides with, until it fits: at most `a` raises each. */
         for (int moved = 1; moved;) {
@@ -101,17 +103,19 @@ static size_t place_tensors(mf_model *m, int32_t *order)
             for (int32_t b = 0; b < a; b++) {
                 const mf_tensor_plan *pb = &m->plans[order[b]];
                 int overlap_time = pa->first_use <= pb->last_use && pb->first_use <= pa->last_use;
-                int overlap_space = offset < pb->offset + pb->bytes && pb->offset < offset + pa->bytes;
+                int overlap_space = offset < (uint64_t)pb->offset + pb->bytes && pb->offset < offset + pa->bytes;
                 if (overlap_time && overlap_space) {
-                    offset = pb->offset + pb->bytes;
+                    offset = (uint64_t)pb->offset + pb->bytes;
                     moved = 1;
                 }
             }
         }
-        pa->offset = offset;
+        if (offset + pa->bytes > (uint64_t)(SIZE_MAX / 2)) return MF_ERANGE;
+        pa->offset = (size_t)offset;
         if (offset + pa->bytes > peak) peak = offset + pa->bytes;
     }
-    return peak;
+    *peak_bytes = (size_t)peak;
+    return MF_OK;
 }
 
 int mf_model_plan(mf_model *model, void *workspace, size_t workspace_bytes, const int32_t *dims, int rank,
@@ -165,7 +169,7 @@ int mf_model_plan(mf_model *model, void *workspace, size_t workspace_bytes, cons
         model->plans[t].bytes = align_up(mf_tensor_elements(&model->tensors[t]) * mf_dtype_bytes(model->tensors[t].dtype));
     }
 
-    model->arena_bytes = place_tensors(model, order);
+    if ((err = place_tensors(model, order, &model->arena_bytes)) != MF_OK) return err;
     for (uint32_t i = 0; i < model->tensor_count; i++) {
         if (!model->plans[i].is_const) continue;
         model->stats.param_count += mf_tensor_elements(&model->tensors[i]);

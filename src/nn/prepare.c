@@ -26,7 +26,7 @@ static int set_shape(mf_tensor *out, int rank, const int32_t *dims)
     for (int i = 0; i < rank; i++) {
         if (dims[i] < 1) return MF_EINVAL;
         count *= (uint64_t)dims[i];
-        if (count > (1u << 30)) return MF_ERANGE; /* 4 GB of float32 */
+        if (count > MF_MAX_TENSOR_ELEMENTS) return MF_ERANGE;
     }
     out->rank = rank;
     for (int i = 0; i < MF_MAX_RANK; i++) out->dims[i] = i < rank ? dims[i] : 0;
