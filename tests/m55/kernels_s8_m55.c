@@ -1,0 +1,369 @@
+/* Cortex-M55 (QEMU mps3-an547) test of the Helium int8 kernels: every `_mve`
+ * twin against its reference kernel on random shapes that exercise channel
+ * tails (counts not a multiple of 16 or 4), padding, strides, dilation,
+ * groups, clamps and extreme requantization parameters, compared byte for
+ * byte (plus a guard band past the output, which neither may write). Prints
+ * the differing indices, then `kernels_s8_m55: N passed, M failed`; exits 1
+ * on any mismatch (QEMU's exit status through semihosting).
+ * Built with -DMF_KERNELS_BENCH=1 it instead runs one representative call
+ * per kernel between marker functions for bench/m55_kernels_s8.sh. */
+#include "nn/ops/mf_kernels_s8.h"
+#include "nn/ops/mve/mf_kernels_s8_mve.h"
+#include "nn/ops/mve/mf_mve_s8.h"
+#include "nn/ops/ref/requantize.h"
+#include <stdio.h>
+#include <string.h>
+
+#define ARENA __attribute__((section(".arena"), aligned(16)))
+#define GUARD 64
+enum { MAX_IN = 112 * 1024, MAX_OUT = 112 * 1024, MAX_W = 72 * 1024, MAX_C = 1024, MAX_SCRATCH = 16 * 1024 };
+static int8_t g_in[MAX_IN] ARENA, g_in2[MAX_IN] ARENA, g_w[MAX_W] ARENA;
+static int8_t g_out_ref[MAX_OUT + GUARD] ARENA, g_out_mve[MAX_OUT + GUARD] ARENA;
+static uint8_t g_scratch[MAX_SCRATCH] ARENA;
+static int32_t g_bias[MAX_C], g_mult[MAX_C], g_shift[MAX_C];
+
+static uint32_t g_rng = 0x12345678u;
+static uint32_t rnd32(void)
+{
+    g_rng ^= g_rng << 13;
+    g_rng ^= g_rng >> 17;
+    g_rng ^= g_rng << 5;
+    return g_rng;
+}
+/* Uniform in [lo, hi]. */
+static int32_t rnd(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd32() % (uint32_t)(hi - lo + 1)); }
+static void fill_s8(int8_t *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++) x[i] = (int8_t)rnd32();
+}
+
+static int g_failed;
+
+/* Per-channel requantization for accumulators of about `acc_rms`: mostly
+ * realistic multipliers (outputs spread over the int8 range), sometimes raw
+ * random multipliers and shifts to hit saturation and every rounding path. */
+static void random_requant(int32_t channels, double acc_rms)
+{
+    const int raw = rnd(0, 7) == 0;
+    for (int32_t o = 0; o < channels; o++) {
+        if (raw) {
+            g_mult[o] = (int32_t)rnd32();
+            g_shift[o] = rnd(-31, 30);
+        } else {
+            const double factor = (double)rnd(1, 64) / 16.0; /* 1/16 .. 4 */
+            mf_quantize_multiplier(factor * 50.0 / (acc_rms + 1.0), &g_mult[o], &g_shift[o]);
+        }
+    }
+}
+
+#ifndef MF_KERNELS_BENCH
+static int g_passed;
+
+/* Compares n bytes plus the guard band; prints up to 8 differing indices. */
+static void compare(const char *what, int case_index, size_t n)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < n + GUARD; i++)
+        if (g_out_ref[i] != g_out_mve[i]) {
+            if (bad < 8)
+                printf("  %s case %d: index %u%s ref %d mve %d\n", what, case_index, (unsigned)i,
+                       i >= n ? " (guard)" : "", g_out_ref[i], g_out_mve[i]);
+            bad++;
+        }
+    if (bad) {
+        printf("FAIL %s case %d: %u of %u bytes differ\n", what, case_index, (unsigned)bad, (unsigned)n);
+        g_failed++;
+    } else {
+        g_passed++;
+    }
+}
+
+static void clear_outputs(void)
+{
+    memset(g_out_ref, 0x5a, sizeof g_out_ref);
+    memset(g_out_mve, 0x5a, sizeof g_out_mve);
+}
+
+static void random_clamp(int32_t *lo, int32_t *hi)
+{
+    *lo = -128;
+    *hi = 127;
+    if (rnd(0, 3) == 0) {
+        *lo = rnd(-128, 127);
+        *hi = rnd(*lo, 127);
+    }
+}
+
+static int32_t out_size(int32_t in, int32_t pad, int32_t k, int32_t dilation, int32_t stride)
+{
+    const int32_t span = in + pad - dilation * (k - 1) - 1;
+    return span < 0 ? 0 : span / stride + 1;
+}
+
+static void test_requantize(void)
+{
+    static const int32_t edges[] = {0, 1, -1, 2, -2, 3, -3, INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1,
+                                    1 << 30, -(1 << 30), 12345, -12345};
+    const int n_edges = (int)(sizeof edges / sizeof edges[0]);
+    size_t bad = 0, total = 0;
+    for (int i = 0; i < 20000; i++) {
+        int32_t x[4], m[4], s[4], got[4];
+        for (int l = 0; l < 4; l++) {
+            const int pick = rnd(0, 3);
+            x[l] = pick == 0 ? edges[rnd(0, n_edges - 1)] : pick == 1 ? rnd(-70000, 70000) : (int32_t)rnd32();
+            m[l] = rnd(0, 5) == 0 ? edges[rnd(0, n_edges - 1)] : (int32_t)rnd32();
+            s[l] = rnd(-31, 30);
+        }
+        vst1q_s32(got, mf_mve_requantize(vld1q_s32(x), vld1q_s32(m), vld1q_s32(s)));
+        for (int l = 0; l < 4; l++, total++) {
+            const int32_t want = mf_requantize(x[l], m[l], s[l]);
+            if (got[l] != want) {
+                if (bad < 8)
+                    printf("  requantize: x %ld m %ld s %ld ref %ld mve %ld\n", (long)x[l], (long)m[l], (long)s[l],
+                           (long)want, (long)got[l]);
+                bad++;
+            }
+        }
+    }
+    if (bad) {
+        printf("FAIL requantize: %u of %u differ\n", (unsigned)bad, (unsigned)total);
+        g_failed++;
+    } else {
+        g_passed++;
+    }
+}
+
+static void test_conv(int case_index)
+{
+    mf_conv_s8_params p = {0};
+    mf_shape4 in, out;
+    int32_t kh, kw;
+    for (;;) {
+        p.groups = rnd(0, 4) == 0 ? rnd(2, 3) : 1;
+        const int32_t in_pg = rnd(0, 2) == 0 ? rnd(1, 8) : rnd(1, 80);
+        const int32_t out_pg = rnd(1, 37);
+        const int pointwise = rnd(0, 1);
+        kh = pointwise ? 1 : rnd(1, 3);
+        kw = pointwise ? 1 : rnd(1, 3);
+        p.stride_h = rnd(1, 2);
+        p.stride_w = rnd(1, 2);
+        p.dilation_h = rnd(0, 3) == 0 ? 2 : 1;
+        p.dilation_w = rnd(0, 3) == 0 ? 2 : 1;
+        const int padded = rnd(0, 1) || pointwise == 0;
+        p.pad_top = padded ? rnd(0, 2) : 0;
+        p.pad_left = padded ? rnd(0, 2) : 0;
+        p.pad_bottom = padded ? rnd(0, 2) : 0;
+        p.pad_right = padded ? rnd(0, 2) : 0;
+        in = (mf_shape4){rnd(1, 2), rnd(1, 9), rnd(1, 9), in_pg * p.groups};
+        out = (mf_shape4){in.n, out_size(in.h, p.pad_top + p.pad_bottom, kh, p.dilation_h, p.stride_h),
+                          out_size(in.w, p.pad_left + p.pad_right, kw, p.dilation_w, p.stride_w), out_pg * p.groups};
+        if (out.h > 0 && out.w > 0 && (size_t)in.n * in.h * in.w * in.c <= MAX_IN &&
+            (size_t)out.n * out.h * out.w * out.c <= MAX_OUT && (size_t)out.c * kh * kw * in_pg <= MAX_W &&
+            mf_conv_s8_mve_scratch_size(&p, &in, kh, kw, &out) <= MAX_SCRATCH)
+            break;
+    }
+    p.input_zero_point = rnd(-128, 127);
+    p.output_zero_point = rnd(-128, 127);
+    random_clamp(&p.act_min, &p.act_max);
+    const int32_t k = kh * kw * (in.c / p.groups);
+    fill_s8(g_in, (size_t)in.n * in.h * in.w * in.c);
+    fill_s8(g_w, (size_t)out.c * k);
+    for (int32_t o = 0; o < out.c; o++) g_bias[o] = rnd(-(1 << 16), 1 << 16);
+    random_requant(out.c, 5500.0 * __builtin_sqrt((double)k));
+    const mf_channel_requant rq = {g_mult, g_shift};
+    const int32_t *bias = rnd(0, 5) == 0 ? NULL : g_bias;
+    clear_outputs();
+    mf_conv_s8(&p, &rq, &in, g_in, kh, kw, g_w, bias, &out, g_out_ref, NULL);
+    mf_conv_s8_mve(&p, &rq, &in, g_in, kh, kw, g_w, bias, &out, g_out_mve, g_scratch);
+    const size_t n = (size_t)out.n * out.h * out.w * out.c;
+    compare("conv", case_index, n);
+    if (g_out_ref[0] != g_out_mve[0] || memcmp(g_out_ref, g_out_mve, n + GUARD))
+        printf("  conv case %d: in %ldx%ldx%ldx%ld k %ldx%ld out c %ld groups %ld stride %ld,%ld dil %ld,%ld "
+               "pad %ld,%ld,%ld,%ld\n",
+               case_index, (long)in.n, (long)in.h, (long)in.w, (long)in.c, (long)kh, (long)kw, (long)out.c,
+               (long)p.groups, (long)p.stride_h, (long)p.stride_w, (long)p.dilation_h, (long)p.dilation_w,
+               (long)p.pad_top, (long)p.pad_left, (long)p.pad_bottom, (long)p.pad_right);
+}
+
+static void test_depthwise(int case_index)
+{
+    mf_conv_s8_params p = {0};
+    mf_shape4 in, out;
+    int32_t kh, kw;
+    for (;;) {
+        const int32_t multiplier = rnd(0, 5) == 0 ? 2 : 1;
+        kh = rnd(0, 1) ? 3 : rnd(1, 5);
+        kw = rnd(0, 1) ? kh : rnd(1, 5);
+        p.stride_h = rnd(1, 2);
+        p.stride_w = rnd(1, 2);
+        p.dilation_h = rnd(0, 4) == 0 ? 2 : 1;
+        p.dilation_w = rnd(0, 4) == 0 ? 2 : 1;
+        p.pad_top = rnd(0, 2);
+        p.pad_left = rnd(0, 2);
+        p.pad_bottom = rnd(0, 2);
+        p.pad_right = rnd(0, 2);
+        in = (mf_shape4){rnd(1, 2), rnd(1, 10), rnd(1, 10), rnd(1, 70)};
+        out = (mf_shape4){in.n, out_size(in.h, p.pad_top + p.pad_bottom, kh, p.dilation_h, p.stride_h),
+                          out_size(in.w, p.pad_left + p.pad_right, kw, p.dilation_w, p.stride_w), in.c * multiplier};
+        if (out.h > 0 && out.w > 0) break;
+    }
+    p.groups = in.c;
+    p.input_zero_point = rnd(-128, 127);
+    p.output_zero_point = rnd(-128, 127);
+    random_clamp(&p.act_min, &p.act_max);
+    fill_s8(g_in, (size_t)in.n * in.h * in.w * in.c);
+    fill_s8(g_w, (size_t)kh * kw * out.c);
+    for (int32_t o = 0; o < out.c; o++) g_bias[o] = rnd(-(1 << 16), 1 << 16);
+    random_requant(out.c, 5500.0 * __builtin_sqrt((double)(kh * kw)));
+    const mf_channel_requant rq = {g_mult, g_shift};
+    const int32_t *bias = rnd(0, 5) == 0 ? NULL : g_bias;
+    clear_outputs();
+    mf_depthwise_conv_s8(&p, &rq, &in, g_in, kh, kw, g_w, bias, &out, g_out_ref);
+    mf_depthwise_conv_s8_mve(&p, &rq, &in, g_in, kh, kw, g_w, bias, &out, g_out_mve);
+    compare("depthwise", case_index, (size_t)out.n * out.h * out.w * out.c);
+}
+
+static void test_fully_connected(int case_index)
+{
+    const int32_t rows = rnd(1, 4), in_f = rnd(0, 3) == 0 ? rnd(1, 20) : rnd(1, 600), out_f = rnd(1, 70);
+    mf_fc_s8_params p = {rnd(-128, 127), rnd(-128, 127), -128, 127};
+    random_clamp(&p.act_min, &p.act_max);
+    fill_s8(g_in, (size_t)rows * in_f);
+    fill_s8(g_w, (size_t)out_f * in_f);
+    for (int32_t o = 0; o < out_f; o++) g_bias[o] = rnd(-(1 << 16), 1 << 16);
+    random_requant(out_f, 5500.0 * __builtin_sqrt((double)in_f));
+    const mf_channel_requant rq = {g_mult, g_shift};
+    const int32_t *bias = rnd(0, 5) == 0 ? NULL : g_bias;
+    clear_outputs();
+    mf_fully_connected_s8(&p, &rq, g_in, rows, in_f, g_w, bias, out_f, g_out_ref);
+    mf_fully_connected_s8_mve(&p, &rq, g_in, rows, in_f, g_w, bias, out_f, g_out_mve);
+    compare("fully_connected", case_index, (size_t)rows * out_f);
+}
+
+static void test_binary(int case_index)
+{
+    static const mf_binary kinds[3] = {MF_BINARY_ADD, MF_BINARY_SUB, MF_BINARY_MUL};
+    const mf_binary kind = kinds[rnd(0, 2)];
+    const mf_shape4 out = {rnd(1, 2), rnd(1, 7), rnd(1, 7), rnd(1, 40)};
+    mf_shape4 as = out, bs = out;
+    if (rnd(0, 4) == 0) { /* broadcasting: the reference path inside the twin */
+        bs.h = 1;
+        bs.w = 1;
+    }
+    mf_binary_s8_params p;
+    int32_t lo, hi;
+    random_clamp(&lo, &hi);
+    mf_binary_s8_params_init(kind, rnd(1, 400) / 4000.0, rnd(-128, 127), rnd(1, 400) / 4000.0, rnd(-128, 127),
+                             rnd(1, 400) / 4000.0, rnd(-128, 127), lo, hi, &p);
+    if (rnd(0, 7) == 0) { /* raw multipliers: saturation and rounding edges */
+        p.a_multiplier = (int32_t)rnd32();
+        p.b_multiplier = (int32_t)rnd32();
+        p.output_multiplier = (int32_t)rnd32();
+        p.a_shift = rnd(-31, 10);
+        p.b_shift = rnd(-31, 10);
+        p.output_shift = rnd(-31, 30);
+    }
+    fill_s8(g_in, (size_t)as.n * as.h * as.w * as.c);
+    fill_s8(g_in2, (size_t)bs.n * bs.h * bs.w * bs.c);
+    clear_outputs();
+    mf_binary_s8(kind, &p, &as, g_in, &bs, g_in2, &out, g_out_ref);
+    mf_binary_s8_mve(kind, &p, &as, g_in, &bs, g_in2, &out, g_out_mve);
+    compare(kind == MF_BINARY_MUL ? "mul" : kind == MF_BINARY_SUB ? "sub" : "add", case_index,
+            (size_t)out.n * out.h * out.w * out.c);
+}
+
+int main(void)
+{
+    test_requantize();
+    for (int i = 0; i < 300; i++) test_conv(i);
+    for (int i = 0; i < 300; i++) test_depthwise(i);
+    for (int i = 0; i < 300; i++) test_fully_connected(i);
+    for (int i = 0; i < 300; i++) test_binary(i);
+    printf("kernels_s8_m55: %d passed, %d failed\n", g_passed, g_failed);
+    return g_failed ? 1 : 0;
+}
+#else
+/* Marker functions: bench/m55_kernels_s8.sh counts instructions from each
+ * one's entry to the next marker. Distinct bodies so they are not merged. */
+static volatile int g_mark;
+#define MARK(name, value) \
+    __attribute__((noinline, used)) void bench_mark_##name(void) { g_mark = value; }
+MARK(conv1x1_ref, 1)
+MARK(conv1x1_mve, 2)
+MARK(depthwise3x3_ref, 3)
+MARK(depthwise3x3_mve, 4)
+MARK(fully_connected_ref, 5)
+MARK(fully_connected_mve, 6)
+MARK(add_ref, 7)
+MARK(add_mve, 8)
+MARK(other, 9)
+
+static void check(const char *what, size_t n)
+{
+    if (memcmp(g_out_ref, g_out_mve, n)) {
+        printf("FAIL %s: ref and mve differ\n", what);
+        g_failed++;
+    }
+}
+
+int main(void)
+{
+    const int32_t zp_in = -3, zp_out = 5;
+    fill_s8(g_in, MAX_IN);
+    fill_s8(g_in2, MAX_IN);
+    fill_s8(g_w, MAX_W);
+    for (int32_t o = 0; o < MAX_C; o++) g_bias[o] = rnd(-(1 << 14), 1 << 14);
+    const mf_channel_requant rq = {g_mult, g_shift};
+
+    /* 1x1 conv 28x28x64 -> 128 */
+    mf_conv_s8_params p = {1, 1, 0, 0, 0, 0, 1, 1, 1, zp_in, zp_out, -128, 127};
+    mf_shape4 in = {1, 28, 28, 64}, out = {1, 28, 28, 128};
+    random_requant(128, 5500.0 * 8.0);
+    bench_mark_conv1x1_ref();
+    mf_conv_s8(&p, &rq, &in, g_in, 1, 1, g_w, g_bias, &out, g_out_ref, NULL);
+    bench_mark_conv1x1_mve();
+    mf_conv_s8_mve(&p, &rq, &in, g_in, 1, 1, g_w, g_bias, &out, g_out_mve, g_scratch);
+    bench_mark_other();
+    check("conv1x1", 28 * 28 * 128);
+    printf("bench conv1x1 28x28x64->128 macs %d\n", 28 * 28 * 64 * 128);
+
+    /* depthwise 3x3 28x28x128, stride 1, pad 1 */
+    p = (mf_conv_s8_params){1, 1, 1, 1, 1, 1, 1, 1, 128, zp_in, zp_out, -128, 127};
+    in = (mf_shape4){1, 28, 28, 128};
+    out = in;
+    random_requant(128, 5500.0 * 3.0);
+    bench_mark_depthwise3x3_ref();
+    mf_depthwise_conv_s8(&p, &rq, &in, g_in, 3, 3, g_w, g_bias, &out, g_out_ref);
+    bench_mark_depthwise3x3_mve();
+    mf_depthwise_conv_s8_mve(&p, &rq, &in, g_in, 3, 3, g_w, g_bias, &out, g_out_mve);
+    bench_mark_other();
+    check("depthwise3x3", 28 * 28 * 128);
+    /* taps inside the image: 26x26 interior pixels see 9, edges fewer */
+    printf("bench depthwise3x3 28x28x128 macs %d\n", (26 * 26 * 9 + 4 * 26 * 6 + 4 * 4) * 128);
+
+    /* fully connected 512 -> 128, one row (an embedding head) */
+    mf_fc_s8_params fp = {zp_in, zp_out, -128, 127};
+    random_requant(128, 5500.0 * 22.6);
+    bench_mark_fully_connected_ref();
+    mf_fully_connected_s8(&fp, &rq, g_in, 1, 512, g_w, g_bias, 128, g_out_ref);
+    bench_mark_fully_connected_mve();
+    mf_fully_connected_s8_mve(&fp, &rq, g_in, 1, 512, g_w, g_bias, 128, g_out_mve);
+    bench_mark_other();
+    check("fully_connected", 128);
+    printf("bench fully_connected 512->128 macs %d\n", 512 * 128);
+
+    /* add 28x28x128 (a residual) */
+    mf_binary_s8_params bp;
+    mf_binary_s8_params_init(MF_BINARY_ADD, 0.02, -3, 0.03, 7, 0.04, 1, -128, 127, &bp);
+    out = (mf_shape4){1, 28, 28, 128};
+    bench_mark_add_ref();
+    mf_binary_s8(MF_BINARY_ADD, &bp, &out, g_in, &out, g_in2, &out, g_out_ref);
+    bench_mark_add_mve();
+    mf_binary_s8_mve(MF_BINARY_ADD, &bp, &out, g_in, &out, g_in2, &out, g_out_mve);
+    bench_mark_other();
+    check("add", 28 * 28 * 128);
+    printf("bench add 28x28x128 elements %d\n", 28 * 28 * 128);
+    printf("done\n");
+    return g_failed ? 1 : 0;
+}
+#endif
