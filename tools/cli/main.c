@@ -34,7 +34,8 @@ static int usage(FILE *out)
           "      APCER, BPCER, ACER at the threshold, EER, and the threshold at BPCER = 5%\n"
           "  db --db FILE --key-file KEY init | enroll NAME IMAGE... | add ID IMAGE... | list [--json]\n"
           "     | delete ID | rename ID NAME | export OUT | import IN\n"
-          "      encrypted enrollment store ($MCUFACE_KEY_FILE may replace --key-file; init creates a missing key)\n"
+          "      encrypted enrollment store ($MCUFACE_KEY_FILE may replace --key-file; init creates a missing key);\n"
+          "      enroll/add: largest face per image, [--no-liveness] [--allow-duplicate] [--recognizer NAME] [--size N]\n"
           "  identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]\n"
           "      who is each face? (1:N search; spoofed faces are never matched)\n",
           out);
