@@ -37,13 +37,23 @@ static inline int32_t mf_mve_sum_s8(const int8_t *x, int32_t n)
     return sum;
 }
 
-/* Dot products of x with four weight rows w, w + stride, ... (n int8 each),
- * one load of x per 16 lanes; the tail lanes load as zeros. */
+/* Dot products of x with four weight rows w0..w3 (n int8 each), one load of
+ * x per 16 lanes. Whole vectors first, unpredicated (GCC otherwise saves and
+ * restores the predicate around every load), then one predicated tail whose
+ * inactive lanes load as zeros. */
 static inline int32x4_t mf_mve_dot4_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, const int8_t *w2,
                                        const int8_t *w3, int32_t n)
 {
     int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (int32_t i = 0; i < n; i += 16) {
+    int32_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const int8x16_t v = vldrbq_s8(x + i);
+        a0 = vmladavaq_s8(a0, v, vldrbq_s8(w0 + i));
+        a1 = vmladavaq_s8(a1, v, vldrbq_s8(w1 + i));
+        a2 = vmladavaq_s8(a2, v, vldrbq_s8(w2 + i));
+        a3 = vmladavaq_s8(a3, v, vldrbq_s8(w3 + i));
+    }
+    if (i < n) {
         const mve_pred16_t p = vctp8q((uint32_t)(n - i));
         const int8x16_t v = vldrbq_z_s8(x + i, p);
         a0 = vmladavaq_s8(a0, v, vldrbq_z_s8(w0 + i, p));
