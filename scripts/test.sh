@@ -24,3 +24,4 @@ scripts/check_m55_compile.sh
 echo "== Cortex-M55 firmware on QEMU (detector report vs host)"
 scripts/build_m55.sh
 scripts/run_m55.sh
+scripts/test_m55_kernels.sh # Helium int8 kernels vs reference, bit for bit (about 3 s)
