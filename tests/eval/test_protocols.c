@@ -44,6 +44,11 @@ static void tar_at_far_counts_allowed_false_accepts(void)
     MF_CHECK_EQ_INT(lfw_evaluate(p, n, 1, 0.5, &r), 0);
     MF_CHECK_NEAR(r.far_threshold, 1997.0 / 4000.0, 1e-6);
     MF_CHECK_NEAR(r.tar_at_far_1e3, 0.7, 1e-12);
+    /* The overall best threshold sits between the top impostor (0.49975) and
+     * the 7 high genuine pairs: 3 of 10 genuine rejected, no impostor accepted. */
+    MF_CHECK(r.overall_threshold > 0.49975 && r.overall_threshold < 0.9);
+    MF_CHECK_NEAR(r.far_at_overall, 0.0, 0);
+    MF_CHECK_NEAR(r.frr_at_overall, 0.3, 1e-12);
     free(p);
 }
 

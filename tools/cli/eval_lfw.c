@@ -241,9 +241,9 @@ int eval_lfw(int argc, char **argv)
         lfw_result r;
         lfw_evaluate(scored, (size_t)pair_count, (int)folds, stored_threshold, &r);
         if (json) {
-            printf("{\"accuracy\":%.5f,\"std\":%.5f,\"tar_at_far_1e-3\":%.5f,\"no_face\":%zu,\"pairs\":%d,\"images\":%zu,"
+            printf("{\"accuracy\":%.5f,\"std\":%.5f,\"tar_at_far_1e-3\":%.5f,\"threshold\":%.4f,\"far\":%.5f,\"frr\":%.5f,\"no_face\":%zu,\"pairs\":%d,\"images\":%zu,"
                    "\"folds\":%ld,\"recognizer\":\"%s\",\"flip\":%s,\"thresholds\":[",
-                   r.accuracy, r.std, r.tar_at_far_1e3, no_face, pair_count, unique, folds, recognizer,
+                   r.accuracy, r.std, r.tar_at_far_1e3, r.overall_threshold, r.far_at_overall, r.frr_at_overall, no_face, pair_count, unique, folds, recognizer,
                    flip ? "true" : "false");
             for (int f = 0; f < r.folds; f++) printf("%s%.4f", f ? "," : "", r.thresholds[f]);
             printf("]}\n");

@@ -85,6 +85,15 @@ int lfw_evaluate(const lfw_pair *pairs, size_t count, int folds, double fallback
     size_t accepted = 0;
     for (size_t i = 0; i < count; i++) accepted += pairs[i].same && pairs[i].similarity > t;
     r->far_threshold = t;
+    r->overall_threshold = lfw_best_threshold(pairs, count, -1);
+    size_t false_accepts = 0, false_rejects = 0;
+    for (size_t i = 0; i < count; i++) {
+        int accepted = pairs[i].similarity > r->overall_threshold;
+        false_accepts += !pairs[i].same && accepted;
+        false_rejects += pairs[i].same && !accepted;
+    }
+    r->far_at_overall = negatives ? (double)false_accepts / (double)negatives : 0.0;
+    r->frr_at_overall = positives ? (double)false_rejects / (double)positives : 0.0;
     r->tar_at_far_1e3 = positives ? (double)accepted / (double)positives : 0.0;
     free(neg);
     return MF_OK;

@@ -17,6 +17,9 @@ typedef struct lfw_result {
     double tar_at_far_1e3, far_threshold;
     double thresholds[10];
     int folds;
+    /* The threshold that maximises accuracy over all pairs (what a model
+     * ships with), and its false accept / false reject rates there. */
+    double overall_threshold, far_at_overall, frr_at_overall;
 } lfw_result;
 
 /* Threshold maximising accuracy (similarity > t means same) over PAIRS whose
