@@ -235,9 +235,9 @@ int mf_model_open(mf_model *model, const void *blob, size_t size)
     if (mf_rd_u32(b + MF_HDR_HEADER_BYTES) != MF_FILE_HEADER_BYTES || mf_rd_u32(b + MF_HDR_FILE_BYTES) != size)
         return MF_ECORRUPT;
     static const uint8_t zero[4] = {0, 0, 0, 0};
-    uint32_t crc = mf_crc32_update(0, b, MF_HDR_CRC32);
-    crc = mf_crc32_update(crc, zero, 4);
-    crc = mf_crc32_update(crc, b + MF_HDR_CRC32 + 4, size - MF_HDR_CRC32 - 4);
+    uint32_t crc = mf_crc32(0, b, MF_HDR_CRC32);
+    crc = mf_crc32(crc, zero, 4);
+    crc = mf_crc32(crc, b + MF_HDR_CRC32 + 4, size - MF_HDR_CRC32 - 4);
     if (crc != mf_rd_u32(b + MF_HDR_CRC32)) return MF_ECORRUPT;
     if (mf_rd_u32(b + MF_HDR_FLAGS) != 0) return MF_EUNSUPPORTED;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "nn/format.h"
 #include "mcuface/mf_model.h"
+#include "crc32.h"
 
 static inline uint32_t mf_rd_u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline int32_t mf_rd_i32(const uint8_t *p) { int32_t v; memcpy(&v, p, 4); return v; }
@@ -40,6 +41,4 @@ static inline uint32_t mf_dtype_bytes(int32_t dtype)
     }
 }
 
-/* Checksum of the file: CRC-32 (IEEE, as zlib) with the CRC field read as zero. */
-uint32_t mf_crc32_update(uint32_t crc, const uint8_t *data, size_t n);
 #endif

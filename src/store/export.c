@@ -51,7 +51,7 @@ int mf_store_export(const mf_store *s, uint8_t *buf, size_t cap, size_t *len)
             p += EX_TEMPLATE;
         }
     }
-    mf_put_u32(p, mf_store_crc32(0, buf, (size_t)(p - buf)));
+    mf_put_u32(p, mf_crc32(0, buf, (size_t)(p - buf)));
     *len = need;
     return MF_OK;
 }
@@ -104,7 +104,7 @@ int mf_store_import(mf_store *s, const uint8_t *buf, size_t len)
     if (version > EX_VERSION) return MF_EUNSUPPORTED;
     if (version != EX_VERSION || mf_get_u32(buf + 12) != MF_STORE_DIM || mf_get_u32(buf + 20) != 0)
         return MF_ECORRUPT;
-    if (mf_store_crc32(0, buf, len - 4) != mf_get_u32(buf + len - 4)) return MF_ECORRUPT;
+    if (mf_crc32(0, buf, len - 4) != mf_get_u32(buf + len - 4)) return MF_ECORRUPT;
     uint32_t count = mf_get_u32(buf + 16);
     const uint8_t *body = buf + EX_HEADER, *end = buf + len - 4;
     if (count > (size_t)(end - body) / (EX_ENTRY + 1 + EX_TEMPLATE)) return MF_ECORRUPT;

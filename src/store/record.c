@@ -42,7 +42,7 @@ mf_slot_class mf_record_classify(const mf_store *s, const uint8_t *slot, mf_reco
     uint32_t body = body_bytes(s), unit = unit_bytes(s);
     if (all_ff(slot, s->slot_size)) return SLOT_BLANK;
     if (!mf_marker_set(slot + body)) return SLOT_UNCOMMITTED;
-    if (mf_store_crc32(0, slot, RB_CRC) != mf_get_u32(slot + RB_CRC)) return SLOT_CORRUPT;
+    if (mf_crc32(0, slot, RB_CRC) != mf_get_u32(slot + RB_CRC)) return SLOT_CORRUPT;
     uint32_t type = slot[RB_TYPE], name_len = slot[RB_NAME_LEN];
     if (mf_get_u32(slot + RB_MAGIC) != MF_RECORD_MAGIC || mf_get_u16(slot + RB_VERSION) != MF_STORE_VERSION)
         return SLOT_CORRUPT;
@@ -85,7 +85,7 @@ int mf_record_seal(const mf_store *s, uint8_t *body, uint32_t type, uint32_t seq
     size_t len = plain ? RB_PLAIN_BYTES : 0;
     err = c->seal(c->ctx, body + RB_NONCE, aad, sizeof aad, plain, len, body + RB_CIPHER, body + RB_TAG);
     if (err) return err;
-    mf_put_u32(body + RB_CRC, mf_store_crc32(0, body, RB_CRC));
+    mf_put_u32(body + RB_CRC, mf_crc32(0, body, RB_CRC));
     return MF_OK;
 }
 
@@ -123,14 +123,14 @@ int mf_sector_header_build(const mf_store *s, uint8_t *hdr, uint32_t gen, uint32
     memcpy(aad + SH_AAD_BYTES, key_check_label, sizeof key_check_label);
     err = c->seal(c->ctx, hdr + SH_NONCE, aad, sizeof aad, NULL, 0, NULL, hdr + SH_TAG);
     if (err) return err;
-    mf_put_u32(hdr + SH_CRC, mf_store_crc32(0, hdr, SH_CRC));
+    mf_put_u32(hdr + SH_CRC, mf_crc32(0, hdr, SH_CRC));
     return MF_OK;
 }
 
 int mf_sector_header_parse(const mf_store *s, const uint8_t *hdr, uint32_t *gen, uint32_t *erase_count,
                            uint32_t *seq_hw, uint32_t *next_id_hw)
 {
-    if (mf_store_crc32(0, hdr, SH_CRC) != mf_get_u32(hdr + SH_CRC)) return MF_ECORRUPT;
+    if (mf_crc32(0, hdr, SH_CRC) != mf_get_u32(hdr + SH_CRC)) return MF_ECORRUPT;
     if (mf_get_u32(hdr + SH_MAGIC) != MF_SECTOR_MAGIC) return MF_ECORRUPT;
     uint16_t version = mf_get_u16(hdr + SH_VERSION);
     if (version > MF_STORE_VERSION) return MF_EUNSUPPORTED;

@@ -5,6 +5,7 @@
 #include "mcuface/mf_store.h"
 #include "mcuface/mf_status.h"
 #include <stdint.h>
+#include "crc32.h"
 
 #define MF_STORE_VERSION 1u
 #define MF_SECTOR_MAGIC 0x4853464Du   /* "MFSH" little-endian */
@@ -78,8 +79,7 @@ static inline uint16_t mf_get_u16(const uint8_t *p) { return (uint16_t)(p[0] | p
 static inline void mf_put_u16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static inline uint32_t mf_align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
-/* crc.c: CRC-32 (IEEE, the same as src/nn/crc32.c) with a 16-entry table. */
-uint32_t mf_store_crc32(uint32_t crc, const uint8_t *data, size_t n);
+
 
 /* template.c */
 int mf_template_normalize(const float *in, float *out);

@@ -160,9 +160,9 @@ static void truncated_files_are_rejected(void)
 static void patch_crc(uint8_t *blob, size_t size)
 {
     static const uint8_t zero[4] = {0, 0, 0, 0};
-    uint32_t crc = mf_crc32_update(0, blob, 16);
-    crc = mf_crc32_update(crc, zero, 4);
-    crc = mf_crc32_update(crc, blob + 20, size - 20);
+    uint32_t crc = mf_crc32(0, blob, 16);
+    crc = mf_crc32(crc, zero, 4);
+    crc = mf_crc32(crc, blob + 20, size - 20);
     memcpy(blob + 16, &crc, 4);
 }
 
