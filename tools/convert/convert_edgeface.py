@@ -126,13 +126,15 @@ def convert_params(cfg_name, params, dst_path, threshold):
     Builder(CONFIGS[cfg_name], params, meta("edgeface_" + cfg_name, threshold)).build().save(dst_path)
 
 
-def convert_xs_gamma_06(src_path, dst_path, threshold=0.30):
+# Verification thresholds: the LFW 10-fold protocol's chosen threshold
+# (mcuface eval lfw, README), the cosine above which two faces are the same.
+def convert_xs_gamma_06(src_path, dst_path, threshold=0.3185):
     convert_params("xs_gamma_06", load_edgeface_tflite(src_path), dst_path, threshold)
 
 
-def convert_xs_q(src_path, dst_path, threshold=0.30):
+def convert_xs_q(src_path, dst_path, threshold=0.2351):
     convert_params("xs", load_edgeface_q(src_path), dst_path, threshold)
 
 
-def convert_xxs_q(src_path, dst_path, threshold=0.30):
+def convert_xxs_q(src_path, dst_path, threshold=0.2443):
     convert_params("xxs", load_edgeface_q(src_path), dst_path, threshold)
