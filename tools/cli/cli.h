@@ -37,6 +37,7 @@ void cli_progress(const char *label, size_t done, size_t total);
 
 int cmd_detect(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 #endif

@@ -24,6 +24,8 @@ static int usage(FILE *out)
           "      the decoded RGB pixels mcuface works on, as a lossless PNG\n"
           "  info MODEL [--size N | --input WxH]\n"
           "      ops, parameters, MACs, weight bytes and planned peak arena\n"
+          "  bench MODEL [--input WxH] [--runs N] [--warmup K] [--json]\n"
+          "      single-thread speed: median and min ms per run, MACs, GMAC/s (deterministic input)\n"
           "  eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]\n"
           "      10-fold LFW verification accuracy end to end from the raw images\n"
           "  eval widerface --data DIR [--size N] [--json] [--model FILE]\n"
@@ -56,6 +58,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "verify")) return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "decode")) return cmd_decode(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
+    if (!strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "liveness")) return cmd_liveness(argc - 1, argv + 1);
     if (!strcmp(cmd, "db")) return cmd_db(argc - 1, argv + 1);
