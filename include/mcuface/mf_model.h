@@ -36,6 +36,7 @@ typedef struct mf_model_stats {
     uint64_t macs;         /* multiply-accumulates of one run at the planned shape */
     size_t arena_bytes;    /* peak activation memory */
     size_t workspace_bytes;
+    size_t quant_bytes;    /* of the workspace: int8 requantization multipliers, clamps, tables */
 } mf_model_stats;
 
 struct mf_tensor_plan;
@@ -50,6 +51,9 @@ typedef struct mf_model {
     uint32_t strings_bytes, meta_bytes;
     mf_tensor *tensors;
     struct mf_tensor_plan *plans;
+    int32_t *op_aux;   /* per op: offset of its int8 parameters in aux, or -1 */
+    int32_t *aux;      /* int8 parameters computed when planning (in the workspace) */
+    uint32_t aux_words, aux_used;
     size_t arena_bytes;
     uint8_t *arena;
     mf_model_stats stats;

@@ -72,6 +72,10 @@ void mf_op_eval(mf_model *m, const mf_op_record *op)
     const mf_tensor *x = &m->tensors[op->inputs[0]];
     const int32_t *p = op->params;
     int32_t rows, features;
+    if (x->dtype == MF_DTYPE_S8 || op->type == MF_OP_QUANTIZE || op->type == MF_OP_DEQUANTIZE) {
+        mf_op_eval_s8(m, op);
+        return;
+    }
     switch (op->type) {
     case MF_OP_CONV2D: case MF_OP_DEPTHWISE_CONV2D: {
         mf_conv_params c;

@@ -8,6 +8,7 @@
 
 #define MF_FILE_MAGIC "MFM1"
 #define MF_FILE_VERSION_MAJOR 1
+#define MF_FILE_VERSION_MINOR 1 /* 1.1: int8 execution, QUANTIZE and DEQUANTIZE */
 #define MF_FILE_HEADER_BYTES 96u
 #define MF_FILE_TENSOR_RECORD_BYTES 64u
 #define MF_FILE_OP_RECORD_BYTES 96u
@@ -76,6 +77,8 @@ typedef enum mf_op_type {
     MF_OP_TRANSPOSE = 14,       /* in: x; p: perm[rank] (rank = the input's) */
     MF_OP_MATMUL = 15,          /* in: a, b; p: transpose a; transpose b; alpha(f32) */
     MF_OP_SLICE = 16,           /* in: x; p: axis; begin; size */
+    MF_OP_QUANTIZE = 17,        /* in: x f32; out s8 with the output's scale and zero point (since 1.1) */
+    MF_OP_DEQUANTIZE = 18,      /* in: x s8; out f32 (since 1.1) */
     MF_OP_TYPE_COUNT
 } mf_op_type;
 

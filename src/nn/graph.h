@@ -33,4 +33,13 @@ int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32
 
 /* Runs OP's kernel; every check was made by mf_op_prepare. */
 void mf_op_eval(mf_model *model, const mf_op_record *op);
+
+/* int8 ops (format 1.1): the parameters mf_op_prepare computes for them
+ * (per-channel requantization multipliers and shifts, clamps, lookup tables)
+ * live in the workspace, in model->aux at model->op_aux[op index]. */
+#define MF_MAX_AUX_WORDS (1u << 26)
+/* Words of aux all ops need, from the file's records alone (before shapes). */
+uint64_t mf_model_aux_words(const mf_model *model);
+/* Runs an op whose operands are int8 (or QUANTIZE / DEQUANTIZE). */
+void mf_op_eval_s8(mf_model *model, const mf_op_record *op);
 #endif

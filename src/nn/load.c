@@ -11,6 +11,7 @@ void mf_read_op(const mf_model *model, uint32_t index, mf_op_record *op)
 {
     const uint8_t *r = model->op_records + (size_t)index * MF_FILE_OP_RECORD_BYTES;
     op->type = mf_rd_u16(r + MF_OREC_TYPE);
+    op->index = (int32_t)index;
     op->input_count = r[MF_OREC_INPUT_COUNT];
     op->output_count = r[MF_OREC_OUTPUT_COUNT];
     for (int i = 0; i < MF_OP_MAX_INPUTS; i++) op->inputs[i] = mf_rd_i32(r + MF_OREC_INPUTS + 4 * i);

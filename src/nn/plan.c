@@ -12,9 +12,13 @@ static size_t align_up(size_t n) { return (n + MF_ARENA_ALIGN - 1) & ~(size_t)(M
 size_t mf_model_workspace_bytes(const mf_model *model)
 {
     if (!model || model->state < 1) return 0;
+    uint64_t aux = mf_model_aux_words(model);
+    if (aux > MF_MAX_AUX_WORDS) return SIZE_MAX; /* no workspace can hold it: planning fails with MF_ENOMEM */
     return align_up((size_t)model->tensor_count * sizeof(mf_tensor)) +
            align_up((size_t)model->tensor_count * sizeof(mf_tensor_plan)) +
-           align_up((size_t)model->tensor_count * sizeof(int32_t)) + MF_ARENA_ALIGN;
+           align_up((size_t)model->tensor_count * sizeof(int32_t)) +
+           align_up((size_t)model->op_count * sizeof(int32_t)) + align_up((size_t)aux * sizeof(int32_t)) +
+           MF_ARENA_ALIGN;
 }
 
 /* Loads every tensor's record into the table: constants point into the blob. */
@@ -129,6 +133,13 @@ int mf_model_plan(mf_model *model, void *workspace, size_t workspace_bytes, cons
     model->plans = (mf_tensor_plan *)(void *)ws;
     ws += align_up((size_t)model->tensor_count * sizeof(mf_tensor_plan));
     int32_t *order = (int32_t *)(void *)ws;
+    ws += align_up((size_t)model->tensor_count * sizeof(int32_t));
+    model->op_aux = (int32_t *)(void *)ws;
+    ws += align_up((size_t)model->op_count * sizeof(int32_t));
+    model->aux = (int32_t *)(void *)ws;
+    model->aux_words = (uint32_t)mf_model_aux_words(model);
+    model->aux_used = 0;
+    for (uint32_t o = 0; o < model->op_count; o++) model->op_aux[o] = -1;
     model->state = 1;
     model->arena = NULL;
     memset(&model->stats, 0, sizeof model->stats);
@@ -179,6 +190,7 @@ int mf_model_plan(mf_model *model, void *workspace, size_t workspace_bytes, cons
     model->stats.macs = macs;
     model->stats.arena_bytes = model->arena_bytes;
     model->stats.workspace_bytes = mf_model_workspace_bytes(model);
+    model->stats.quant_bytes = (size_t)model->aux_used * sizeof(int32_t);
     *arena_bytes = model->arena_bytes;
     model->state = 2;
     return MF_OK;

@@ -3,6 +3,8 @@
  * looking at a shape again. */
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
+#include "nn/ops/mf_kernels_s8.h"
+#include <math.h>
 
 size_t mf_tensor_elements(const mf_tensor *t)
 {
@@ -34,6 +36,8 @@ static int set_shape(mf_tensor *out, int rank, const int32_t *dims)
 }
 
 static int is_f32(const mf_tensor *t) { return t->dtype == MF_DTYPE_F32; }
+/* float32 layers take float biases, int8 layers int32 biases. */
+static int32_t bias_dtype(const mf_tensor *x) { return x->dtype == MF_DTYPE_S8 ? MF_DTYPE_S32 : MF_DTYPE_F32; }
 
 static int conv_output_size(int32_t in, int32_t k, int32_t stride, int32_t pad_a, int32_t pad_b, int32_t dilation,
                             int32_t *out)
@@ -61,7 +65,7 @@ static int prepare_conv(mf_model *m, const mf_op_record *op, uint64_t *macs)
     }
     if (op->inputs[2] >= 0) {
         const mf_tensor *b = &m->tensors[op->inputs[2]];
-        if (b->rank != 1 || b->dims[0] != out_c || !is_f32(b)) return MF_EINVAL;
+        if (b->rank != 1 || b->dims[0] != out_c || b->dtype != bias_dtype(x)) return MF_EINVAL;
     }
     int32_t dims[4] = {x->dims[0], 0, 0, out_c};
     int err = conv_output_size(x->dims[1], kh, p[0], p[2], p[4], p[6], &dims[1]);
@@ -79,7 +83,7 @@ static int prepare_fully_connected(mf_model *m, const mf_op_record *op, uint64_t
     if (w->rank != 2 || x->rank < 1 || x->dims[x->rank - 1] != w->dims[1]) return MF_EINVAL;
     if (op->inputs[2] >= 0) {
         const mf_tensor *b = &m->tensors[op->inputs[2]];
-        if (b->rank != 1 || b->dims[0] != w->dims[0] || !is_f32(b)) return MF_EINVAL;
+        if (b->rank != 1 || b->dims[0] != w->dims[0] || b->dtype != bias_dtype(x)) return MF_EINVAL;
     }
     int32_t dims[4];
     for (int i = 0; i < x->rank; i++) dims[i] = x->dims[i];
@@ -150,7 +154,7 @@ static int prepare_concat(mf_model *m, const mf_op_record *op)
     for (int k = 1; k < op->input_count; k++) {
         if (op->inputs[k] < 0) return MF_EINVAL;
         const mf_tensor *t = &m->tensors[op->inputs[k]];
-        if (t->rank != first->rank || !is_f32(t)) return MF_EINVAL;
+        if (t->rank != first->rank || t->dtype != first->dtype) return MF_EINVAL;
         for (int i = 0; i < t->rank; i++)
             if (i != axis && t->dims[i] != dims[i]) return MF_EINVAL;
         dims[axis] += t->dims[axis];
@@ -247,17 +251,11 @@ static int prepare_slice(mf_model *m, const mf_op_record *op)
     return set_shape(&m->tensors[op->outputs[0]], x->rank, dims);
 }
 
-int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32_t *alias)
+static int prepare_float(mf_model *model, const mf_op_record *op, uint64_t *macs, int32_t *alias)
 {
-    *alias = -1;
-    /* Every operand must have a shape by now and be float32 (int8 kernels
-     * are added with their own checks). */
-    for (int i = 0; i < op->input_count; i++) {
-        if (op->inputs[i] < 0) continue;
-        const mf_tensor *t = &model->tensors[op->inputs[i]];
-        if (!is_f32(t)) return MF_EUNSUPPORTED;
-        if (t->rank < 1) return MF_EINVAL;
-    }
+    /* Every operand of a float op is float32. */
+    for (int i = 0; i < op->input_count; i++)
+        if (op->inputs[i] >= 0 && !is_f32(&model->tensors[op->inputs[i]])) return MF_EUNSUPPORTED;
     mf_tensor *out = &model->tensors[op->outputs[0]];
     if (!is_f32(out)) return MF_EUNSUPPORTED;
     switch (op->type) {
@@ -287,4 +285,248 @@ int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32
     case MF_OP_SLICE: return prepare_slice(model, op);
     default: return MF_EUNSUPPORTED;
     }
+}
+
+/* ---- int8 (format 1.1) ----------------------------------------------------
+ * Every int8 activation has a per-tensor scale (finite, > 0) and a zero point
+ * in [-128, 127]; weights are symmetric (zero point 0) with one scale per
+ * output channel (or one per tensor); biases are int32 at input scale x
+ * weight scale. Ops that only move bytes (concat, nearest resize, reshape, pooling)
+ * require their output to carry their inputs' scale and zero point: the
+ * converter unifies them. The multipliers, clamps and tables the kernels
+ * need are computed here into model->aux, so mf_op_eval_s8 only reads them. */
+
+static int valid_q(const mf_tensor *t)
+{
+    return t->dtype == MF_DTYPE_S8 && isfinite(t->scale) && t->scale > 0.0f && t->zero_point >= -128 &&
+           t->zero_point <= 127;
+}
+
+static int same_q(const mf_tensor *a, const mf_tensor *b)
+{
+    return a->scale == b->scale && a->zero_point == b->zero_point;
+}
+
+static int32_t rec_i32(const mf_model *m, int32_t t, int field) { return mf_rd_i32(mf_tensor_record(m, (uint32_t)t) + field); }
+static int32_t rec_dtype(const mf_model *m, int32_t t) { return mf_tensor_record(m, (uint32_t)t)[MF_TREC_DTYPE]; }
+static int rec_const(const mf_model *m, int32_t t)
+{
+    return (mf_rd_u16(mf_tensor_record(m, (uint32_t)t) + MF_TREC_FLAGS) & MF_TENSOR_FLAG_CONST) != 0;
+}
+
+/* Output channels of a weighted int8 op from its weight record, or -1. */
+static int64_t weight_channels(const mf_model *m, const mf_op_record *op)
+{
+    int32_t w = op->inputs[1];
+    if (w < 0 || !rec_const(m, w) || mf_tensor_record(m, (uint32_t)w)[MF_TREC_RANK] < 2) return -1;
+    return rec_i32(m, w, MF_TREC_DIMS + 4 * (op->type == MF_OP_DEPTHWISE_CONV2D ? 3 : 0));
+}
+
+#define MF_BINARY_S8_WORDS ((uint32_t)(sizeof(mf_binary_s8_params) / sizeof(int32_t)))
+#define MF_LUT_S8_WORDS 64u
+
+/* Aux words of one op: clamp + multipliers + shifts for weighted ops,
+ * binary parameters, a 256-entry table for activations. */
+static uint64_t op_aux_words(const mf_model *m, const mf_op_record *op)
+{
+    if (op->input_count < 1 || op->inputs[0] < 0 || rec_dtype(m, op->inputs[0]) != MF_DTYPE_S8) return 0;
+    switch (op->type) {
+    case MF_OP_CONV2D: case MF_OP_DEPTHWISE_CONV2D: case MF_OP_FULLY_CONNECTED: {
+        int64_t c = weight_channels(m, op);
+        return c < 0 ? 0 : 2 + 2 * (uint64_t)c;
+    }
+    case MF_OP_BINARY: return MF_BINARY_S8_WORDS;
+    case MF_OP_ACTIVATION: return MF_LUT_S8_WORDS;
+    default: return 0;
+    }
+}
+
+uint64_t mf_model_aux_words(const mf_model *model)
+{
+    uint64_t words = 0;
+    for (uint32_t o = 0; o < model->op_count; o++) {
+        mf_op_record op;
+        mf_read_op(model, o, &op);
+        words += op_aux_words(model, &op);
+    }
+    return words;
+}
+
+/* Reserves this op's aux words (as counted by op_aux_words). */
+static int32_t *claim_aux(mf_model *m, const mf_op_record *op)
+{
+    uint64_t words = op_aux_words(m, op);
+    if (words == 0 || m->aux_used + words > m->aux_words) return NULL;
+    m->op_aux[op->index] = (int32_t)m->aux_used;
+    int32_t *a = m->aux + m->aux_used;
+    m->aux_used += (uint32_t)words;
+    return a;
+}
+
+/* Round half away from zero, then clamp to int8 after adding ZP. */
+static int32_t quantize_real(double v, int32_t zp)
+{
+    if (!(v > -1000.0)) v = -1000.0;
+    if (v > 1000.0) v = 1000.0;
+    int32_t q = (int32_t)round(v) + zp;
+    return q < -128 ? -128 : q > 127 ? 127 : q;
+}
+
+/* Fused activation as a clamp in OUT's int8 domain (TFLite's CalculateActivationRange). */
+static int act_clamp(int32_t act, const mf_tensor *out, int32_t *lo, int32_t *hi)
+{
+    *lo = -128;
+    *hi = 127;
+    if (act == MF_ACT_NONE) return MF_OK;
+    if (act != MF_ACT_RELU && act != MF_ACT_RELU6) return MF_EUNSUPPORTED; /* a separate ACTIVATION op */
+    if (out->zero_point > *lo) *lo = out->zero_point;
+    if (act == MF_ACT_RELU6) {
+        int32_t six = quantize_real(6.0 / (double)out->scale, out->zero_point);
+        if (six < *hi) *hi = six;
+    }
+    return MF_OK;
+}
+
+static int prepare_weighted_s8(mf_model *m, const mf_op_record *op, uint64_t *macs)
+{
+    const mf_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]];
+    const mf_tensor *out = &m->tensors[op->outputs[0]];
+    int fc = op->type == MF_OP_FULLY_CONNECTED;
+    if (!valid_q(x) || !valid_q(out) || w->dtype != MF_DTYPE_S8 || !m->plans[op->inputs[1]].is_const ||
+        w->zero_point != 0)
+        return MF_EINVAL;
+    int err = fc ? prepare_fully_connected(m, op, macs) : prepare_conv(m, op, macs);
+    if (err) return err;
+    int32_t channels = (int32_t)weight_channels(m, op), axis = op->type == MF_OP_DEPTHWISE_CONV2D ? 3 : 0;
+    if (w->channel_count && (w->channel_count != channels || w->channel_axis != axis)) return MF_EINVAL;
+    /* The int32 accumulator never overflows: |x - zp| <= 255, |w| <= 128 over
+     * the taps of one output, plus the bias. */
+    int64_t taps = fc ? w->dims[1] : (int64_t)w->dims[1] * w->dims[2] * (axis ? 1 : w->dims[3]);
+    int64_t bound = taps * 255 * 128;
+    if (bound > INT32_MAX) return MF_EUNSUPPORTED;
+    const int32_t *bias = NULL;
+    if (op->inputs[2] >= 0) {
+        if (!m->plans[op->inputs[2]].is_const) return MF_EINVAL;
+        bias = m->tensors[op->inputs[2]].data;
+    }
+    int32_t *a = claim_aux(m, op);
+    if (!a) return MF_EINVAL;
+    if ((err = act_clamp(op->params[fc ? 0 : 9], out, &a[0], &a[1])) != MF_OK) return err;
+    for (int32_t o = 0; o < channels; o++) {
+        float ws = w->channel_count ? w->channel_scales[o] : w->scale;
+        if (!isfinite(ws) || !(ws > 0.0f)) return MF_EINVAL;
+        double real = (double)x->scale * (double)ws / (double)out->scale;
+        int64_t acc_max = bound + (bias ? (bias[o] < 0 ? -(int64_t)bias[o] : (int64_t)bias[o]) : 0);
+        /* and neither does the requantized value (kernels add the zero point to it) */
+        if (acc_max > INT32_MAX || (double)acc_max * real >= 1073741824.0) return MF_EINVAL;
+        if (mf_quantize_multiplier(real, &a[2 + o], &a[2 + channels + o])) return MF_EINVAL;
+    }
+    return MF_OK;
+}
+
+static int prepare_binary_s8(mf_model *m, const mf_op_record *op)
+{
+    const mf_tensor *a = &m->tensors[op->inputs[0]], *b = &m->tensors[op->inputs[1]];
+    const mf_tensor *out = &m->tensors[op->outputs[0]];
+    int32_t kind = op->params[0];
+    if (!valid_q(a) || !valid_q(b) || !valid_q(out)) return MF_EINVAL;
+    if (kind != MF_BINARY_ADD && kind != MF_BINARY_SUB && kind != MF_BINARY_MUL) return MF_EUNSUPPORTED;
+    int err = prepare_binary(m, op);
+    if (err) return err;
+    int32_t lo, hi;
+    if ((err = act_clamp(op->params[1], out, &lo, &hi)) != MF_OK) return err;
+    /* The requantized sum or product stays far inside int32 (see prepare_weighted_s8). */
+    double amax = a->scale > b->scale ? a->scale : b->scale;
+    double reach = kind == MF_BINARY_MUL ? 65025.0 * a->scale * b->scale : 510.0 * amax;
+    if (reach / out->scale >= 1073741824.0) return MF_EINVAL;
+    int32_t *aux = claim_aux(m, op);
+    if (!aux) return MF_EINVAL;
+    mf_binary_s8_params p;
+    if (mf_binary_s8_params_init((mf_binary)kind, a->scale, a->zero_point, b->scale, b->zero_point, out->scale,
+                                 out->zero_point, lo, hi, &p))
+        return MF_EINVAL;
+    memcpy(aux, &p, sizeof p);
+    return MF_OK;
+}
+
+/* Any activation but PReLU becomes a 256-entry table: dequantize, apply in
+ * double (relu, relu6, leaky relu) or through the float kernel, requantize. */
+static int prepare_activation_s8(mf_model *m, const mf_op_record *op)
+{
+    const mf_tensor *x = &m->tensors[op->inputs[0]], *out = &m->tensors[op->outputs[0]];
+    int32_t act = op->params[0];
+    if (!valid_q(x) || !valid_q(out)) return MF_EINVAL;
+    if (act == MF_ACT_PRELU) return MF_EUNSUPPORTED;
+    int err = same_shape(m, op);
+    if (err) return err;
+    int32_t *aux = claim_aux(m, op);
+    if (!aux) return MF_EINVAL;
+    int8_t lut[256];
+    const double alpha = (double)mf_bits_to_f32(op->params[1]);
+    for (int32_t q = -128; q < 128; q++) {
+        double real = (double)x->scale * (double)(q - x->zero_point), y;
+        if (act == MF_ACT_NONE) y = real;
+        else if (act == MF_ACT_RELU) y = real > 0.0 ? real : 0.0;
+        else if (act == MF_ACT_RELU6) y = real > 0.0 ? (real < 6.0 ? real : 6.0) : 0.0;
+        else if (act == MF_ACT_LEAKY_RELU) y = real < 0.0 ? real * alpha : real;
+        else {
+            float f = (float)real;
+            mf_activation_f32(&f, 1, (mf_act)act, (float)alpha, NULL, 1);
+            y = (double)f;
+        }
+        lut[q + 128] = (int8_t)quantize_real(y / (double)out->scale, out->zero_point);
+    }
+    memcpy(aux, lut, sizeof lut);
+    return MF_OK;
+}
+
+/* Ops that move bytes: the output keeps the inputs' scale and zero point. */
+static int prepare_move_s8(mf_model *m, const mf_op_record *op, int32_t *alias)
+{
+    const mf_tensor *x = &m->tensors[op->inputs[0]], *out = &m->tensors[op->outputs[0]];
+    if (!valid_q(x) || !valid_q(out) || !same_q(x, out)) return MF_EINVAL;
+    switch (op->type) {
+    case MF_OP_CONCAT:
+        for (int k = 1; k < op->input_count; k++)
+            if (op->inputs[k] < 0 || !same_q(&m->tensors[op->inputs[k]], out)) return MF_EINVAL;
+        return prepare_concat(m, op);
+    case MF_OP_RESIZE:
+        if (op->params[0] != MF_RESIZE_NEAREST) return MF_EUNSUPPORTED;
+        return prepare_resize(m, op);
+    case MF_OP_RESHAPE: *alias = op->inputs[0]; return prepare_reshape(m, op);
+    case MF_OP_POOL2D: return prepare_pool(m, op);
+    default: return MF_EUNSUPPORTED;
+    }
+}
+
+static int prepare_s8(mf_model *m, const mf_op_record *op, uint64_t *macs, int32_t *alias)
+{
+    const mf_tensor *x = &m->tensors[op->inputs[0]], *out = &m->tensors[op->outputs[0]];
+    switch (op->type) {
+    case MF_OP_QUANTIZE:
+        if (!is_f32(x) || !valid_q(out)) return MF_EINVAL;
+        return same_shape(m, op);
+    case MF_OP_DEQUANTIZE:
+        if (!valid_q(x) || !is_f32(out)) return MF_EINVAL;
+        return same_shape(m, op);
+    case MF_OP_CONV2D: case MF_OP_DEPTHWISE_CONV2D: case MF_OP_FULLY_CONNECTED:
+        return prepare_weighted_s8(m, op, macs);
+    case MF_OP_BINARY: return prepare_binary_s8(m, op);
+    case MF_OP_ACTIVATION: return prepare_activation_s8(m, op);
+    default: return prepare_move_s8(m, op, alias);
+    }
+}
+
+int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32_t *alias)
+{
+    *alias = -1;
+    /* Every operand must have a shape by now. */
+    for (int i = 0; i < op->input_count; i++) {
+        if (op->inputs[i] < 0) continue;
+        if (model->tensors[op->inputs[i]].rank < 1) return MF_EINVAL;
+    }
+    const mf_tensor *x = &model->tensors[op->inputs[0]];
+    if (op->type == MF_OP_QUANTIZE || op->type == MF_OP_DEQUANTIZE || x->dtype == MF_DTYPE_S8)
+        return prepare_s8(model, op, macs, alias);
+    return prepare_float(model, op, macs, alias);
 }

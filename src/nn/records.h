@@ -16,6 +16,7 @@ static inline float mf_bits_to_f32(int32_t bits) { float v; memcpy(&v, &bits, 4)
 
 typedef struct mf_op_record {
     int32_t type;
+    int32_t index; /* position in the file's op list */
     int32_t input_count, output_count;
     int32_t inputs[MF_OP_MAX_INPUTS];
     int32_t outputs[MF_OP_MAX_OUTPUTS];

@@ -13,7 +13,8 @@ import zlib
 import numpy as np
 
 MAGIC = b"MFM1"
-VERSION = (1, 0)
+VERSION = (1, 0)        # float32-only files
+VERSION_INT8 = (1, 1)   # files with int8 tensors or QUANTIZE / DEQUANTIZE ops
 HEADER_BYTES = 96
 TENSOR_RECORD_BYTES = 64
 OP_RECORD_BYTES = 96
@@ -26,7 +27,7 @@ NUMPY_DTYPES = {F32: np.float32, S8: np.int8, S32: np.int32, S16: np.int16, U8: 
 
 # op types (src/nn/format.h)
 CONV2D, DEPTHWISE_CONV2D, FULLY_CONNECTED, BINARY, ACTIVATION, LAYER_NORM, SOFTMAX, L2_NORMALIZE, \
-    POOL2D, MEAN, CONCAT, RESIZE, RESHAPE, TRANSPOSE, MATMUL, SLICE = range(1, 17)
+    POOL2D, MEAN, CONCAT, RESIZE, RESHAPE, TRANSPOSE, MATMUL, SLICE, QUANTIZE, DEQUANTIZE = range(1, 19)
 # activations (src/nn/ops/mf_kernels.h)
 ACT = dict(none=0, relu=1, relu6=2, leaky_relu=3, prelu=4, sigmoid=5, hard_swish=6, gelu=7,
            gelu_tanh=8, swish=9, tanh=10, hard_sigmoid=11)
@@ -59,14 +60,34 @@ class Graph:
     # tensors -----------------------------------------------------------
     def _tensor(self, name, dtype, dims, data=None):
         assert len(dims) <= 4, dims
-        self.tensors.append(dict(name=name, dtype=dtype, dims=list(int(d) for d in dims), data=data))
+        self.tensors.append(dict(name=name, dtype=dtype, dims=list(int(d) for d in dims), data=data,
+                                 scale=0.0, zero_point=0, channel_scales=None, channel_axis=0))
         return len(self.tensors) - 1
 
-    def const(self, array, name=None, dtype=F32):
+    def const(self, array, name=None, dtype=F32, scale=0.0, zero_point=0, channel_scales=None, channel_axis=0):
         a = np.ascontiguousarray(np.asarray(array, dtype=NUMPY_DTYPES[dtype]))
         if a.ndim == 0:
             a = a.reshape(1)
-        return self._tensor(name, dtype, a.shape, a)
+        t = self._tensor(name, dtype, a.shape, a)
+        self.set_quant(t, scale, zero_point, channel_scales, channel_axis)
+        return t
+
+    def set_quant(self, t, scale, zero_point=0, channel_scales=None, channel_axis=0):
+        """Quantization of tensor T: real = scale * (q - zero_point), or one
+        scale per index of CHANNEL_AXIS (weights, zero point 0)."""
+        rec = self.tensors[t]
+        rec["scale"] = float(np.float32(scale))
+        rec["zero_point"] = int(zero_point)
+        rec["channel_scales"] = None if channel_scales is None else np.asarray(channel_scales, np.float32)
+        rec["channel_axis"] = int(channel_axis)
+        return t
+
+    def quantize(self, x, scale, zero_point, name=None):
+        """float32 -> int8 with the given output scale and zero point."""
+        return self.set_quant(self.op(QUANTIZE, [x], [], name, dtype=S8), scale, zero_point)
+
+    def dequantize(self, x, name=None):
+        return self.op(DEQUANTIZE, [x], [], name)
 
     def input(self, name, dims, dtype=F32):
         """dims may hold 0 for sizes chosen when the model is planned."""
@@ -205,11 +226,23 @@ class Graph:
             raw = t["data"].astype(t["data"].dtype.newbyteorder("<"), copy=False).tobytes()
             data += raw
             placements.append((data_offset + pos, len(raw)))
+        scale_offsets = []
+        for t in self.tensors:
+            if t["channel_scales"] is None:
+                scale_offsets.append(0)
+                continue
+            pos = align(len(data))
+            data += b"\0" * (pos - len(data))
+            data += t["channel_scales"].astype("<f4").tobytes()
+            scale_offsets.append(data_offset + pos)
         data += b"\0" * (align(len(data)) - len(data))
         file_bytes = data_offset + len(data)
+        int8 = any(t["dtype"] != F32 and t["data"] is None for t in self.tensors) or \
+            any(op[0] >= QUANTIZE for op in self.ops)
+        version = VERSION_INT8 if int8 else VERSION
 
         out = bytearray(file_bytes)
-        struct.pack_into("<4sHH17I", out, 0, MAGIC, VERSION[0], VERSION[1], HEADER_BYTES, file_bytes,
+        struct.pack_into("<4sHH17I", out, 0, MAGIC, version[0], version[1], HEADER_BYTES, file_bytes,
                          0, 0, len(self.tensors), tensors_offset, len(self.ops), ops_offset, len(self.inputs),
                          len(self.outputs), io_offset, strings_offset, len(strings), meta_offset, len(meta),
                          data_offset, len(data))
@@ -218,7 +251,8 @@ class Graph:
             off, nbytes = placements[i]
             struct.pack_into("<IBBH4iIIfiIIi", out, tensors_offset + i * TENSOR_RECORD_BYTES, name_offsets[i],
                              t["dtype"], len(t["dims"]), FLAG_CONST if t["data"] is not None else 0, *dims,
-                             off, nbytes, 0.0, 0, 0, 0, 0)
+                             off, nbytes, t["scale"], t["zero_point"], scale_offsets[i],
+                             0 if t["channel_scales"] is None else len(t["channel_scales"]), t["channel_axis"])
         for i, (type_, ins, outs, params) in enumerate(self.ops):
             ins = ins + [-1] * (MAX_INPUTS - len(ins))
             outs = outs + [-1] * (MAX_OUTPUTS - len(outs))

@@ -102,6 +102,21 @@ void mf_pool_s8(const mf_pool_params *p, int32_t zero_point, int32_t act_min, in
 void mf_concat_s8(const int8_t *const *inputs, const int32_t *inner_sizes, int32_t count, int32_t outer,
                   int8_t *output);
 
+/* Conversions between float32 and int8 with one scale and zero point:
+ * quantize q = clamp(round(x / scale) + zero_point) with x / scale in
+ * float32, rounded half away from zero (NaN and |x / scale| > 1000 saturate);
+ * dequantize x = (float)(q - zero_point) * scale in float32. */
+void mf_quantize_f32_s8(const float *input, size_t count, float scale, int32_t zero_point, int8_t *output);
+void mf_dequantize_s8_f32(const int8_t *input, size_t count, float scale, int32_t zero_point, float *output);
+
+/* output[i] = table[input[i] + 128]: any element-wise activation, with the
+ * table built from the scales when planning. May run in place. */
+void mf_lookup_s8(const int8_t *input, size_t count, const int8_t *table, int8_t *output);
+
+/* Nearest-neighbour resize (torch's: src = floor(dst * in / out)); the
+ * output keeps the input's scale and zero point. */
+void mf_resize_nearest_s8(const mf_shape4 *in, const int8_t *input, const mf_shape4 *out, int8_t *output);
+
 /* ---- Host / prepare-step helpers (double arithmetic; not on the inference path). */
 
 /* Splits a real multiplier into a Q31 multiplier in [2^30, 2^31) and a shift

@@ -1,0 +1,270 @@
+"""Post-training int8 quantization of an mcuface float graph (mfm.Graph).
+
+  qgraph = quantize_graph(float_graph, calibration_inputs)
+
+1. Calibration: the float graph runs in torch (`run_float`) on each input
+   (NHWC float32, already preprocessed as the model expects) and records every
+   activation's min and max (and, for ops with a fused activation that int8
+   cannot fuse, the pre-activation range).
+2. Rewrite, TFLite's int8 scheme (docs/INT8.md):
+   - weights int8, symmetric, one scale per output channel (max |w| / 127);
+   - biases int32 at input scale x weight scale;
+   - activations int8, one asymmetric scale / zero point per tensor from the
+     calibrated range (widened to include 0);
+   - tensors joined by byte-moving ops (concat, reshape, nearest resize,
+     pooling) share one range and quantization (the runtime requires it);
+   - fused relu / relu6 become clamps; other fused activations (leaky relu)
+     become a separate int8 ACTIVATION op (a lookup table in the runtime);
+   - softmax, and every graph output, run in float after a DEQUANTIZE;
+   - the graph input stays float32 and is quantized by a QUANTIZE op.
+The runtime computes the requantization multipliers from these scales when
+planning (src/nn/prepare.c), so nothing derived is stored twice.
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import mfm
+
+ACT_NAME = {v: k for k, v in mfm.ACT.items()}
+CLAMP_ACTS = (mfm.ACT["none"], mfm.ACT["relu"], mfm.ACT["relu6"])
+MOVE_OPS = (mfm.CONCAT, mfm.RESHAPE, mfm.RESIZE, mfm.POOL2D)
+
+
+def _bits_f32(bits):
+    return float(np.array([bits], np.int32).view(np.float32)[0])
+
+
+def _act(x, act, alpha):
+    name = ACT_NAME[act]
+    if name == "none":
+        return x
+    if name == "relu":
+        return F.relu(x)
+    if name == "relu6":
+        return torch.clamp(x, 0, 6)
+    if name == "leaky_relu":
+        return F.leaky_relu(x, alpha)
+    if name == "sigmoid":
+        return torch.sigmoid(x)
+    if name == "hard_swish":
+        return F.hardswish(x)
+    if name == "tanh":
+        return torch.tanh(x)
+    raise NotImplementedError(name)
+
+
+def run_float(g, x, observe=None):
+    """Runs float graph G on input X (NHWC) in torch; calls observe(tensor, array,
+    pre_activation) for every op output. Returns the values of every tensor."""
+    vals = {g.inputs[0]: torch.from_numpy(np.asarray(x, np.float32))}
+
+    def const(t):
+        return torch.from_numpy(g.tensors[t]["data"])
+
+    for type_, ins, outs, p in g.ops:
+        x0 = vals.get(ins[0]) if ins[0] in vals else const(ins[0])
+        pre = None
+        if type_ in (mfm.CONV2D, mfm.DEPTHWISE_CONV2D):
+            w = const(ins[1])
+            b = const(ins[2]) if len(ins) > 2 and ins[2] >= 0 else None
+            xin = F.pad(x0.permute(0, 3, 1, 2), (p[3], p[5], p[2], p[4]))
+            if type_ == mfm.CONV2D:
+                wt = w.permute(0, 3, 1, 2)
+                groups = p[8]
+            else:
+                wt = w.permute(3, 0, 1, 2)  # [C*m, 1, KH, KW]
+                groups = x0.shape[3]
+            y = F.conv2d(xin, wt, b, stride=(p[0], p[1]), dilation=(p[6], p[7]), groups=groups).permute(0, 2, 3, 1)
+            act, alpha = p[9], _bits_f32(p[10])
+            pre = y
+            y = _act(y, act, alpha)
+        elif type_ == mfm.FULLY_CONNECTED:
+            b = const(ins[2]) if len(ins) > 2 and ins[2] >= 0 else None
+            pre = F.linear(x0, const(ins[1]), b)
+            y = _act(pre, p[0], _bits_f32(p[1]))
+        elif type_ == mfm.BINARY:
+            b = vals[ins[1]] if ins[1] in vals else const(ins[1])
+            pre = [x0 + b, x0 - b, x0 * b, x0 / b][p[0]]
+            y = _act(pre, p[1], _bits_f32(p[2]))
+        elif type_ == mfm.ACTIVATION:
+            y = _act(x0, p[0], _bits_f32(p[1]))
+        elif type_ == mfm.CONCAT:
+            y = torch.cat([vals[i] for i in ins], dim=p[0])
+        elif type_ == mfm.RESIZE:
+            size = (p[1], p[2]) if p[1] else tuple(vals[ins[1]].shape[1:3])
+            assert p[0] == mfm.RESIZE_MODE["nearest"]
+            y = F.interpolate(x0.permute(0, 3, 1, 2), size=size, mode="nearest").permute(0, 2, 3, 1)
+        elif type_ == mfm.RESHAPE:
+            dims = [x0.shape[i] if d == 0 else d for i, d in enumerate(p[1:1 + p[0]])]
+            y = x0.reshape(dims)
+        elif type_ == mfm.SOFTMAX:
+            y = torch.softmax(x0, dim=-1)
+        elif type_ == mfm.POOL2D:
+            xin = x0.permute(0, 3, 1, 2)
+            assert p[0] == mfm.POOL_KIND["max"] and not any(p[5:9])
+            y = F.max_pool2d(xin, (p[1], p[2]), (p[3], p[4])).permute(0, 2, 3, 1)
+        else:
+            raise NotImplementedError(f"op {type_}")
+        vals[outs[0]] = y
+        if observe:
+            observe(outs[0], y.numpy(), None if pre is None else pre.numpy())
+    return {k: v.numpy() for k, v in vals.items()}
+
+
+class Ranges:
+    """min / max of every tensor (and of pre-activations) over the calibration set."""
+
+    def __init__(self):
+        self.r, self.pre = {}, {}
+
+    @staticmethod
+    def _merge(d, t, a):
+        lo, hi = float(a.min()), float(a.max())
+        if t in d:
+            lo, hi = min(lo, d[t][0]), max(hi, d[t][1])
+        d[t] = (lo, hi)
+
+    def __call__(self, t, a, pre):
+        self._merge(self.r, t, a)
+        if pre is not None:
+            self._merge(self.pre, t, pre)
+
+
+def activation_qparams(lo, hi):
+    """Asymmetric int8: the range widened to hold 0, zero point exact."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if hi - lo < 1e-8:
+        hi = lo + 1e-8
+    scale = np.float32((hi - lo) / 255.0)
+    zp = int(np.clip(np.round(-128 - lo / float(scale)), -128, 127))
+    return float(scale), zp
+
+
+def quantize_weights(w, axis):
+    """Symmetric per-channel int8 along AXIS; returns (int8 array, float32 scales)."""
+    other = tuple(i for i in range(w.ndim) if i != axis)
+    m = np.max(np.abs(w), axis=other)
+    scales = np.where(m > 0, m / 127.0, 1e-8).astype(np.float32)
+    shape = [1] * w.ndim
+    shape[axis] = -1
+    q = np.clip(np.round(w / scales.reshape(shape)), -127, 127).astype(np.int8)
+    return q, scales
+
+
+class _Groups:
+    """Union-find of tensors that must share one quantization."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, t):
+        while self.parent.get(t, t) != t:
+            t = self.parent[t]
+        return t
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def quantize_graph(g, calibration_inputs, meta=None):
+    ranges = Ranges()
+    for x in calibration_inputs:
+        run_float(g, x, ranges)
+    groups = _Groups()
+    float_only = set()  # tensors that stay float (softmax inputs feed from a DEQUANTIZE)
+    for type_, ins, outs, p in g.ops:
+        if type_ in MOVE_OPS:
+            for i in (ins if type_ == mfm.CONCAT else ins[:1]):
+                groups.union(outs[0], i)
+        if type_ == mfm.SOFTMAX:
+            float_only.add(outs[0])
+    group_range = {}
+    for t, (lo, hi) in ranges.r.items():
+        r = groups.find(t)
+        if r in group_range:
+            lo, hi = min(lo, group_range[r][0]), max(hi, group_range[r][1])
+        group_range[r] = (lo, hi)
+
+    def qp(t):
+        return activation_qparams(*group_range[groups.find(t)])
+
+    q = mfm.Graph(meta=dict(g.meta, **(meta or {})))
+    x_in = g.inputs[0]
+    rec = g.tensors[x_in]
+    qx = q.input(rec["name"], rec["dims"])
+    # The graph input's own range, widened: QUANTIZE into it.
+    in_scale, in_zp = activation_qparams(*ranges_input(g, calibration_inputs))
+    m = {x_in: q.quantize(qx, in_scale, in_zp)}
+    fmap = {}  # float tensors (dequantized), made on demand
+
+    def as_float(t):
+        if t not in fmap:
+            fmap[t] = q.dequantize(m[t])
+        return fmap[t]
+
+    for type_, ins, outs, p in g.ops:
+        out = outs[0]
+        # graph outputs keep their names on the float tensors (after DEQUANTIZE)
+        name = None if out in g.outputs else g.tensors[out]["name"]
+        if type_ in (mfm.CONV2D, mfm.DEPTHWISE_CONV2D, mfm.FULLY_CONNECTED):
+            xin = m[ins[0]]
+            s_in = q.tensors[xin]["scale"]
+            w = g.tensors[ins[1]]["data"]
+            axis = 3 if type_ == mfm.DEPTHWISE_CONV2D else 0
+            wq, ws = quantize_weights(w, axis)
+            wt = q.const(wq, dtype=mfm.S8, scale=1.0, channel_scales=ws, channel_axis=axis)
+            bt = -1
+            if len(ins) > 2 and ins[2] >= 0:
+                b = g.tensors[ins[2]]["data"].astype(np.float64)
+                bscale = np.float64(s_in) * ws.astype(np.float64)
+                bt = q.const(np.clip(np.round(b / bscale), -2**31, 2**31 - 1).astype(np.int32), dtype=mfm.S32)
+            act_slot = 0 if type_ == mfm.FULLY_CONNECTED else 9
+            act = p[act_slot]
+            params = list(p)
+            if act in CLAMP_ACTS:
+                y = q.op(type_, [xin, wt, bt], params, name, dtype=mfm.S8)
+                q.set_quant(y, *qp(out))
+            else:
+                params[act_slot] = 0
+                y = q.op(type_, [xin, wt, bt], params, dtype=mfm.S8)
+                q.set_quant(y, *activation_qparams(*ranges.pre[out]))
+                y = q.set_quant(q.op(mfm.ACTIVATION, [y], [act, p[act_slot + 1]], name, dtype=mfm.S8), *qp(out))
+            m[out] = y
+        elif type_ == mfm.BINARY:
+            act = p[1]
+            params = list(p)
+            if act not in CLAMP_ACTS:
+                params[1] = 0
+            y = q.op(mfm.BINARY, [m[ins[0]], m[ins[1]]], params, None if act not in CLAMP_ACTS else name,
+                     dtype=mfm.S8)
+            if act in CLAMP_ACTS:
+                q.set_quant(y, *qp(out))
+            else:
+                q.set_quant(y, *activation_qparams(*ranges.pre[out]))
+                y = q.set_quant(q.op(mfm.ACTIVATION, [y], [act, p[2]], name, dtype=mfm.S8), *qp(out))
+            m[out] = y
+        elif type_ == mfm.ACTIVATION:
+            m[out] = q.set_quant(q.op(mfm.ACTIVATION, [m[ins[0]]], p, name, dtype=mfm.S8), *qp(out))
+        elif type_ in MOVE_OPS:
+            new_ins = [m[i] if i in m else (-1 if i < 0 else m[i]) for i in ins]
+            m[out] = q.set_quant(q.op(type_, new_ins, p, name, dtype=mfm.S8), *qp(out))
+        elif type_ == mfm.SOFTMAX:
+            fmap[out] = q.op(mfm.SOFTMAX, [as_float(ins[0])], p, name)
+        else:
+            raise NotImplementedError(f"op {type_}")
+    for t in g.outputs:
+        name = g.tensors[t]["name"]
+        if t in fmap:
+            q.output(fmap[t], name)
+        else:
+            q.output(as_float(t), name)
+    return q
+
+
+def ranges_input(g, inputs):
+    lo = min(float(np.min(x)) for x in inputs)
+    hi = max(float(np.max(x)) for x in inputs)
+    return lo, hi
