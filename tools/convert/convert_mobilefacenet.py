@@ -54,5 +54,5 @@ def build(params, verify_threshold):
     return g
 
 
-def convert(src_path, dst_path, verify_threshold=0.35):
+def convert(src_path, dst_path, verify_threshold=0.2865):  # LFW 10-fold threshold (README)
     build(load_mobilefacenet(src_path), verify_threshold).save(dst_path)
