@@ -96,8 +96,11 @@ int mf_detector_plan(mf_detector *det, int32_t net_width, int32_t net_height, vo
     for (int i = 0; i < 3; i++) {
         const mf_tensor *t = mf_model_output(&det->model, i);
         static const int32_t widths[3] = {4, 2, 10};
-        if (t->rank != 3 || t->dims[1] != det->anchor_count || t->dims[2] != widths[i]) return MF_EUNSUPPORTED;
+        if (t->rank != 3 || t->dims[1] != det->anchor_count || t->dims[2] != widths[i] || t->dtype != MF_DTYPE_F32)
+            return MF_EUNSUPPORTED;
     }
+    int32_t in_dtype = mf_model_input(&det->model, 0)->dtype;
+    if (in_dtype != MF_DTYPE_F32 && in_dtype != MF_DTYPE_S8) return MF_EUNSUPPORTED;
     det->net_width = net_width;
     det->net_height = net_height;
     det->model_arena_bytes = align16(model_arena);
@@ -159,8 +162,12 @@ int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *
     mf_detect_options opt = options ? *options : mf_detect_default_options();
     static const float unit_scale[3] = {1.0f, 1.0f, 1.0f};
     mf_tensor *input = mf_model_input(&det->model, 0);
-    int err = mf_resize_to_tensor_f32(image, det->net_width, det->net_height, det->mean, unit_scale,
-                                      det->swap_rb, input->data);
+    /* int8 models (retinaface_mnet025_int8) take the image already quantized */
+    int err = input->dtype == MF_DTYPE_S8
+                  ? mf_resize_to_tensor_s8(image, det->net_width, det->net_height, det->mean, unit_scale,
+                                           det->swap_rb, input->scale, input->zero_point, input->data)
+                  : mf_resize_to_tensor_f32(image, det->net_width, det->net_height, det->mean, unit_scale,
+                                            det->swap_rb, input->data);
     if (err) return err;
     err = mf_model_run(&det->model);
     if (err) return err;

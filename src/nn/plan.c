@@ -158,12 +158,27 @@ int mf_model_plan(mf_model *model, void *workspace, size_t workspace_bytes, cons
     }
     for (uint32_t i = 0; i < model->input_count; i++) mark_use(model, mf_rd_i32(model->io_records + 4 * i), 0);
 
+    /* Readers of each tensor (ORDER is free until placement): an int8
+     * activation (a table lookup) runs in place over an input nobody else reads. */
+    for (uint32_t i = 0; i < model->tensor_count; i++) order[i] = 0;
+    for (uint32_t o = 0; o < model->op_count; o++) {
+        mf_op_record op;
+        mf_read_op(model, o, &op);
+        for (int i = 0; i < op.input_count; i++)
+            if (op.inputs[i] >= 0 && order[op.inputs[i]] < INT32_MAX) order[op.inputs[i]]++;
+    }
+    for (uint32_t i = 0; i < model->input_count + model->output_count; i++)
+        order[mf_rd_i32(model->io_records + 4 * i)] = INT32_MAX; /* graph inputs and outputs stay intact */
+
     uint64_t macs = 0;
     for (uint32_t o = 0; o < model->op_count; o++) {
         mf_op_record op;
         mf_read_op(model, o, &op);
         int32_t alias;
         if ((err = mf_op_prepare(model, &op, &macs, &alias)) != MF_OK) return err;
+        if (alias < 0 && op.type == MF_OP_ACTIVATION && model->tensors[op.inputs[0]].dtype == MF_DTYPE_S8 &&
+            order[op.inputs[0]] == 1 && model->plans[op.inputs[0]].alias_of < 0 && !model->plans[op.inputs[0]].is_const)
+            alias = op.inputs[0];
         for (int i = 0; i < op.input_count; i++)
             if (op.inputs[i] >= 0 && !model->plans[op.inputs[i]].is_const) mark_use(model, op.inputs[i], (int32_t)o);
         for (int i = 0; i < op.output_count; i++) {

@@ -9,4 +9,10 @@
  * output channels. Returns MF_OK or MF_EINVAL. */
 int mf_resize_to_tensor_f32(const mf_image *src, int32_t dst_width, int32_t dst_height, const float mean[3],
                             const float scale[3], int swap_rb, float *dst);
+
+/* The same, quantized for an int8 network input: q = clamp(round(out[c] /
+ * Q_SCALE) + ZERO_POINT) (rounding as the QUANTIZE op), so the float tensor
+ * never exists. */
+int mf_resize_to_tensor_s8(const mf_image *src, int32_t dst_width, int32_t dst_height, const float mean[3],
+                           const float scale[3], int swap_rb, float q_scale, int32_t zero_point, int8_t *dst);
 #endif

@@ -15,6 +15,9 @@ int cli_usage_error(const char *fmt, ...);
 /* Default path of a converted model: $MCUFACE_MODEL_DIR/NAME.mfm, else
  * <directory of the executable>/models/NAME.mfm. Static buffer. */
 const char *cli_model_path(const char *name);
+/* Detector model name for --precision: "float32" -> retinaface_mnet025,
+ * "int8" -> retinaface_mnet025_int8; NULL for anything else. */
+const char *cli_detector_name(const char *precision);
 
 /* A model file mapped read-only and a detector planned for one input size,
  * with its memory. */

@@ -25,6 +25,13 @@ int cli_usage_error(const char *fmt, ...)
     return 2;
 }
 
+const char *cli_detector_name(const char *precision)
+{
+    if (!strcmp(precision, "float32")) return "retinaface_mnet025";
+    if (!strcmp(precision, "int8")) return "retinaface_mnet025_int8";
+    return NULL;
+}
+
 const char *cli_model_path(const char *name)
 {
     static char path[8192];

@@ -1,4 +1,5 @@
-/* mcuface detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE] [--threshold S] */
+/* mcuface detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE] [--precision float32|int8]
+ *                [--threshold S] */
 #include "cli.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
@@ -48,7 +49,7 @@ static int annotate(const char *out_path, mf_image *img, const mf_face *faces, i
 
 int cmd_detect(int argc, char **argv)
 {
-    const char *image_path = NULL, *out_path = NULL, *model_path = NULL;
+    const char *image_path = NULL, *out_path = NULL, *model_path = NULL, *detector_name = "retinaface_mnet025";
     int json = 0;
     long size = 320;
     mf_detect_options opt = mf_detect_default_options();
@@ -66,7 +67,10 @@ int cmd_detect(int argc, char **argv)
                 return cli_usage_error("--threshold wants a score in [0, 1), got '%s'", argv[i]);
         } else if (!strcmp(a, "-o") && i + 1 < argc) out_path = argv[++i];
         else if (!strcmp(a, "--model") && i + 1 < argc) model_path = argv[++i];
-        else if (a[0] == '-' ) return cli_usage_error("detect: unknown option '%s'", a);
+        else if (!strcmp(a, "--precision") && i + 1 < argc) {
+            if (!(detector_name = cli_detector_name(argv[++i])))
+                return cli_usage_error("--precision wants float32 or int8, got '%s'", argv[i]);
+        } else if (a[0] == '-' ) return cli_usage_error("detect: unknown option '%s'", a);
         else if (!image_path) image_path = a;
         else return cli_usage_error("detect: one image at a time ('%s')", a);
     }
@@ -78,7 +82,7 @@ int cmd_detect(int argc, char **argv)
         return 1;
     }
     cli_detector cd;
-    err = cli_detector_open(&cd, model_path ? model_path : cli_model_path("retinaface_mnet025"));
+    err = cli_detector_open(&cd, model_path ? model_path : cli_model_path(detector_name));
     if (err) {
         mf_image_free(&img);
         return 1;

@@ -1,4 +1,4 @@
-/* mcuface eval widerface --data DIR [--size N] [--json] [--model FILE] [--limit K] [--predictions OUT.jsonl]
+/* mcuface eval widerface --data DIR [--size N] [--json] [--model FILE] [--precision float32|int8] [--limit K] [--predictions OUT.jsonl]
  * Runs the detector over the WIDER FACE images listed in DIR/wider_dev_bbx_gt.txt at the reference
  * settings (score > 0.02, NMS 0.4, top 5000 before and 750 after NMS) and prints AP per subset. */
 #include "cli.h"
@@ -15,7 +15,7 @@
 
 static int eval_widerface(int argc, char **argv)
 {
-    const char *data = NULL, *model_path = NULL, *pred_path = NULL;
+    const char *data = NULL, *model_path = NULL, *pred_path = NULL, *detector_name = "retinaface_mnet025";
     int json = 0;
     long size = 0, limit = 0;
     for (int i = 1; i < argc; i++) {
@@ -23,7 +23,10 @@ static int eval_widerface(int argc, char **argv)
         if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
         else if (!strcmp(a, "--model") && i + 1 < argc) model_path = argv[++i];
-        else if (!strcmp(a, "--predictions") && i + 1 < argc) pred_path = argv[++i];
+        else if (!strcmp(a, "--precision") && i + 1 < argc) {
+            if (!(detector_name = cli_detector_name(argv[++i])))
+                return cli_usage_error("--precision wants float32 or int8, got '%s'", argv[i]);
+        } else if (!strcmp(a, "--predictions") && i + 1 < argc) pred_path = argv[++i];
         else if (!strcmp(a, "--size") && i + 1 < argc) {
             char *end;
             size = strtol(argv[++i], &end, 10);
@@ -46,7 +49,7 @@ static int eval_widerface(int argc, char **argv)
     int total = count; /* all of them are freed; --limit evaluates the first K */
     if (limit > 0 && limit < count) count = (int)limit;
     cli_detector cd;
-    if (cli_detector_open(&cd, model_path ? model_path : cli_model_path("retinaface_mnet025"))) {
+    if (cli_detector_open(&cd, model_path ? model_path : cli_model_path(detector_name))) {
         wider_free(images, (size_t)total);
         return 1;
     }

@@ -10,7 +10,7 @@
 static int usage(FILE *out)
 {
     fputs("usage: mcuface COMMAND [options]\n"
-          "  detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE]\n"
+          "  detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE] [--precision float32|int8]\n"
           "      faces with boxes and 5 landmarks; --size = network long side (default 320, 0 = original)\n"
           "  embed IMAGE [--json] [--recognizer NAME] [--size N]\n"
           "      L2-normalised embedding of every face\n"
@@ -28,7 +28,7 @@ static int usage(FILE *out)
           "      single-thread speed: median and min ms per run, MACs, GMAC/s (deterministic input)\n"
           "  eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]\n"
           "      10-fold LFW verification accuracy end to end from the raw images\n"
-          "  eval widerface --data DIR [--size N] [--json] [--model FILE]\n"
+          "  eval widerface --data DIR [--size N] [--json] [--model FILE] [--precision float32|int8]\n"
           "      average precision on the easy/medium/hard subsets (IoU 0.5)\n"
           "  liveness IMAGE [--json] [--threshold T] [--size N]\n"
           "      anti-spoofing: fused live score of every detected face and the live/spoof decision\n"

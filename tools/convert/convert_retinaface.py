@@ -93,3 +93,50 @@ class Builder:
 
 def convert(src_path, dst_path):
     Builder(load_state_dict(src_path)).build().save(dst_path)
+
+
+# ---- int8 (post-training quantization, docs/INT8.md) --------------------------
+# Calibration images: real faces that are not evaluation data for the numbers
+# reported (WIDER dev is the AP benchmark, LFW the recognizer's): the
+# multiface group photos and every 8th live frame of the NUAA dev split.
+# Each is run at long side 320 and 640 (the two scales the AP is measured at
+# are 320 and the original size, mostly about 1024).
+CALIBRATION_LONG_SIDES = (320, 640)
+
+
+def calibration_images(data_dir):
+    import glob
+    import os
+    paths = sorted(glob.glob(os.path.join(data_dir, "multiface", "*.jpg")))
+    with open(os.path.join(data_dir, "nuaa_dev", "labels.txt")) as f:
+        live = [line.split()[0] for line in f if line.split()[1:] == ["live"]]
+    paths += [os.path.join(data_dir, "nuaa_dev", p) for p in live[::8]]
+    return paths
+
+
+def preprocess(path, long_side):
+    """As src/face/detect.c: BGR, long side LONG_SIDE (bilinear), minus the mean."""
+    import cv2
+    import numpy as np
+    img = cv2.imread(path, cv2.IMREAD_COLOR)  # BGR
+    h, w = img.shape[:2]
+    s = long_side / max(h, w)
+    nw, nh = max(1, int(np.floor(w * s + 0.5))), max(1, int(np.floor(h * s + 0.5)))
+    img = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    img -= np.array([104, 117, 123], np.float32)
+    return img[None]
+
+
+def convert_int8(src_path, dst_path, data_dir=None, percentile=99.99):
+    import os
+    import quantize
+    here = os.path.dirname(os.path.abspath(__file__))
+    data_dir = data_dir or os.environ.get("MCUFACE_DATA") or os.path.join(here, "..", "..", "..", "shared", "data")
+    g = Builder(load_state_dict(src_path)).build()
+    inputs = [preprocess(p, s) for p in calibration_images(data_dir) for s in CALIBRATION_LONG_SIDES]
+    # The input is int8 too: src/face/detect.c quantizes while resizing, so the
+    # arena never holds a float image (4 bytes a pixel channel).
+    q = quantize.quantize_graph(g, inputs, meta={"precision": "int8", "calibration": "multiface + nuaa_dev live"},
+                                int8_input=True, input_range=(0.0 - 123.0, 255.0 - 104.0),
+                                percentile=percentile)
+    q.save(dst_path)

@@ -113,17 +113,31 @@ def run_float(g, x, observe=None):
 
 
 class Ranges:
-    """min / max of every tensor (and of pre-activations) over the calibration set."""
+    """Range of every tensor (and of pre-activations) over the calibration set:
+    min / max (PERCENTILE None), or the PERCENTILE-th and (100 - PERCENTILE)-th
+    percentiles of each input, averaged over the inputs (outliers clip)."""
 
-    def __init__(self):
+    def __init__(self, percentile=None):
         self.r, self.pre = {}, {}
+        self.percentile = percentile
+        self.samples = {}
 
-    @staticmethod
-    def _merge(d, t, a):
-        lo, hi = float(a.min()), float(a.max())
-        if t in d:
-            lo, hi = min(lo, d[t][0]), max(hi, d[t][1])
-        d[t] = (lo, hi)
+    def _merge(self, d, t, a):
+        if self.percentile is None:
+            lo, hi = float(a.min()), float(a.max())
+            if t in d:
+                lo, hi = min(lo, d[t][0]), max(hi, d[t][1])
+            d[t] = (lo, hi)
+            return
+        flat = a.reshape(-1)
+        if flat.size > 1 << 20:
+            flat = flat[:: flat.size // (1 << 20)]
+        lo, hi = np.percentile(flat, [100 - self.percentile, self.percentile])
+        key = (id(d), t)
+        n, slo, shi = self.samples.get(key, (0, 0.0, 0.0))
+        self.samples[key] = (n + 1, slo + float(lo), shi + float(hi))
+        n, slo, shi = self.samples[key]
+        d[t] = (slo / n, shi / n)
 
     def __call__(self, t, a, pre):
         self._merge(self.r, t, a)
@@ -169,8 +183,12 @@ class _Groups:
             self.parent[rb] = ra
 
 
-def quantize_graph(g, calibration_inputs, meta=None):
-    ranges = Ranges()
+def quantize_graph(g, calibration_inputs, meta=None, int8_input=False, input_range=None, percentile=None):
+    """INT8_INPUT: the graph input itself is int8 (the caller quantizes, e.g.
+    straight from pixels: no float image in the arena); else a QUANTIZE op
+    follows a float input. INPUT_RANGE: the input's real range (default: the
+    calibration inputs')."""
+    ranges = Ranges(percentile)
     for x in calibration_inputs:
         run_float(g, x, ranges)
     groups = _Groups()
@@ -194,10 +212,11 @@ def quantize_graph(g, calibration_inputs, meta=None):
     q = mfm.Graph(meta=dict(g.meta, **(meta or {})))
     x_in = g.inputs[0]
     rec = g.tensors[x_in]
-    qx = q.input(rec["name"], rec["dims"])
-    # The graph input's own range, widened: QUANTIZE into it.
-    in_scale, in_zp = activation_qparams(*ranges_input(g, calibration_inputs))
-    m = {x_in: q.quantize(qx, in_scale, in_zp)}
+    in_scale, in_zp = activation_qparams(*(input_range or ranges_input(g, calibration_inputs)))
+    if int8_input:
+        m = {x_in: q.set_quant(q.input(rec["name"], rec["dims"], dtype=mfm.S8), in_scale, in_zp)}
+    else:
+        m = {x_in: q.quantize(q.input(rec["name"], rec["dims"]), in_scale, in_zp)}
     fmap = {}  # float tensors (dequantized), made on demand
 
     def as_float(t):
