@@ -127,7 +127,7 @@ def preprocess(path, long_side):
     return img[None]
 
 
-def convert_int8(src_path, dst_path, data_dir=None, percentile=99.99):
+def convert_int8(src_path, dst_path, data_dir=None, percentile=99.995):
     import os
     import quantize
     here = os.path.dirname(os.path.abspath(__file__))
