@@ -12,6 +12,11 @@ int cli_fail(const char *what, int status);
 /* Prints "mcuface: message" and returns 2 (usage errors). */
 int cli_usage_error(const char *fmt, ...);
 
+/* Parses TEXT, the value of option NAME, as a whole number in [MIN, MAX]
+ * into *OUT. Returns 0, or prints a usage error and returns 2 (the exit
+ * code) when TEXT is not such a number. */
+int cli_parse_long(const char *name, const char *text, long min, long max, long *out);
+
 /* Default path of a converted model: $MCUFACE_MODEL_DIR/NAME.mfm, else
  * <directory of the executable>/models/NAME.mfm. Static buffer. */
 const char *cli_model_path(const char *name);

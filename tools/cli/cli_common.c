@@ -1,6 +1,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 #include "mcuface/mf_status.h"
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,19 @@ const char *cli_detector_name(const char *precision)
     if (!strcmp(precision, "float32")) return "retinaface_mnet025";
     if (!strcmp(precision, "int8")) return "retinaface_mnet025_int8";
     return NULL;
+}
+
+int cli_parse_long(const char *name, const char *text, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < min || v > max) {
+        if (max == LONG_MAX) return cli_usage_error("%s wants a whole number >= %ld, got '%s'", name, min, text);
+        return cli_usage_error("%s wants %ld..%ld, got '%s'", name, min, max, text);
+    }
+    *out = v;
+    return 0;
 }
 
 const char *cli_model_path(const char *name)

@@ -24,7 +24,6 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
     int options_done = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        char *end;
         if (options_done || s[0] != '-' || s[1] == '\0') {
             if (opt->positional_count == CLI_STORE_MAX_POSITIONAL) return cli_usage_error("too many arguments ('%s')", s);
             opt->positional[opt->positional_count++] = s;
@@ -39,12 +38,9 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
         else if (!strcmp(s, "--key-file")) opt->key_file = argv[++i];
         else if (!strcmp(s, "--recognizer")) opt->recognizer = argv[++i];
         else if (!strcmp(s, "--size")) {
-            opt->size = strtol(argv[++i], &end, 10);
-            if (*end || opt->size < 0 || opt->size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+            if (cli_parse_long("--size", argv[++i], 0, 8192, &opt->size)) return 2;
         } else if (!strcmp(s, "--sectors")) {
-            opt->sectors = strtol(argv[++i], &end, 10);
-            if (*end || opt->sectors < 2 || opt->sectors > (long)CLI_STORE_MAX_SECTORS)
-                return cli_usage_error("--sectors wants 2..%u, got '%s'", CLI_STORE_MAX_SECTORS, argv[i]);
+            if (cli_parse_long("--sectors", argv[++i], 2, CLI_STORE_MAX_SECTORS, &opt->sectors)) return 2;
         } else return cli_usage_error("unknown option '%s'", s);
     }
     return 0;

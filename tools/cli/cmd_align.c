@@ -18,10 +18,8 @@ int cmd_align(int argc, char **argv)
     const char *in = NULL, *out = NULL;
     long size = 320;
     for (int i = 1; i < argc; i++) {
-        char *end;
         if (!strcmp(argv[i], "--size") && i + 1 < argc) {
-            size = strtol(argv[++i], &end, 10);
-            if (*end || size < 0 || size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
         } else if (argv[i][0] == '-') return cli_usage_error("align: unknown option '%s'", argv[i]);
         else if (!in) in = argv[i];
         else if (!out) out = argv[i];

@@ -57,9 +57,7 @@ int cmd_detect(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--size") && i + 1 < argc) {
-            char *end;
-            size = strtol(argv[++i], &end, 10);
-            if (*end || size < 0 || size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
         } else if (!strcmp(a, "--threshold") && i + 1 < argc) {
             char *end;
             opt.score_threshold = strtof(argv[++i], &end);

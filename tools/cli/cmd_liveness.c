@@ -27,9 +27,7 @@ int cmd_liveness(int argc, char **argv)
                 return cli_usage_error("--threshold wants a live score in [0, 1], got '%s'", argv[i]);
             have_threshold = 1;
         } else if (!strcmp(a, "--size") && i + 1 < argc) {
-            char *end;
-            size = strtol(argv[++i], &end, 10);
-            if (*end || size < 0 || size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
         } else if (!strcmp(a, "--detector") && i + 1 < argc) detector_path = argv[++i];
         else if (!strcmp(a, "--models") && i + 2 < argc) {
             models[0] = argv[++i];

@@ -34,8 +34,7 @@ static int parse_args(int argc, char **argv, int images_wanted, recognize_args *
         else if (!strcmp(s, "--no-liveness")) a->liveness = 0;
         else if (!strcmp(s, "--recognizer") && i + 1 < argc) a->recognizer = argv[++i];
         else if (!strcmp(s, "--size") && i + 1 < argc) {
-            a->size = strtol(argv[++i], &end, 10);
-            if (*end || a->size < 0 || a->size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+            if (cli_parse_long("--size", argv[++i], 0, 8192, &a->size)) return 2;
         } else if (!strcmp(s, "--threshold") && i + 1 < argc) {
             a->threshold = strtof(argv[++i], &end);
             if (*end || !(a->threshold >= -1 && a->threshold <= 1))

@@ -162,17 +162,14 @@ int eval_lfw(int argc, char **argv)
     long folds = 10, jobs = sysconf(_SC_NPROCESSORS_ONLN);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        char *end;
         if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--flip")) flip = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
         else if (!strcmp(a, "--recognizer") && i + 1 < argc) recognizer = argv[++i];
         else if (!strcmp(a, "--folds") && i + 1 < argc) {
-            folds = strtol(argv[++i], &end, 10);
-            if (*end || folds < 1 || folds > 10) return cli_usage_error("--folds wants 1..10, got '%s'", argv[i]);
+            if (cli_parse_long("--folds", argv[++i], 1, 10, &folds)) return 2;
         } else if (!strcmp(a, "--jobs") && i + 1 < argc) {
-            jobs = strtol(argv[++i], &end, 10);
-            if (*end || jobs < 1 || jobs > 64) return cli_usage_error("--jobs wants 1..64, got '%s'", argv[i]);
+            if (cli_parse_long("--jobs", argv[++i], 1, 64, &jobs)) return 2;
         } else return cli_usage_error("eval lfw: unknown option '%s'", a);
     }
     if (!data) return cli_usage_error("usage: mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]");

@@ -15,6 +15,7 @@
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,13 +120,9 @@ int eval_nuaa(int argc, char **argv)
             if (*end || !(threshold >= 0 && threshold <= 1))
                 return cli_usage_error("--threshold wants a live score in [0, 1], got '%s'", argv[i]);
         } else if (!strcmp(a, "--size") && i + 1 < argc) {
-            char *end;
-            size = strtol(argv[++i], &end, 10);
-            if (*end || size < 0 || size > 8192) return cli_usage_error("--size wants 0..8192, got '%s'", argv[i]);
+            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
         } else if (!strcmp(a, "--limit") && i + 1 < argc) {
-            char *end;
-            limit = strtol(argv[++i], &end, 10);
-            if (*end || limit < 0) return cli_usage_error("--limit wants a count, got '%s'", argv[i]);
+            if (cli_parse_long("--limit", argv[++i], 0, LONG_MAX, &limit)) return 2;
         } else return cli_usage_error("eval nuaa: unknown option '%s'", a);
     }
     if (!data) return cli_usage_error("usage: mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N]");
