@@ -24,6 +24,22 @@ const char *cli_model_path(const char *name);
  * "int8" -> retinaface_mnet025_int8; NULL for anything else. */
 const char *cli_detector_name(const char *precision);
 
+/* Any model file mapped read-only and planned for one input: sizes the file
+ * leaves open (0) come from WIDTH x HEIGHT (images are NHWC), others are
+ * the file's. For `info` and `bench`. */
+typedef struct cli_model {
+    mf_mapped_file file;
+    mf_model model;
+    void *workspace, *arena;
+    int32_t dims[4];
+    int rank;
+} cli_model;
+
+/* Maps, opens and plans PATH; with BIND also allocates and binds the arena.
+ * Prints one line on failure. Returns MF_OK or a negative status. */
+int cli_model_open(cli_model *cm, const char *path, int32_t width, int32_t height, int bind);
+void cli_model_close(cli_model *cm);
+
 /* A model file mapped read-only and a detector planned for one input size,
  * with its memory. */
 typedef struct cli_detector {

@@ -68,6 +68,50 @@ const char *cli_model_path(const char *name)
     return path;
 }
 
+int cli_model_open(cli_model *cm, const char *path, int32_t width, int32_t height, int bind)
+{
+    memset(cm, 0, sizeof *cm);
+    int err = mf_map_file(path, &cm->file);
+    if (err) {
+        fprintf(stderr, "mcuface: cannot read model %s: %s\n", path, mf_status_str(err));
+        return err;
+    }
+    err = mf_model_open(&cm->model, cm->file.data, cm->file.size);
+    if (err) {
+        fprintf(stderr, "mcuface: model %s: %s\n", path, mf_status_str(err));
+        cli_model_close(cm);
+        return err;
+    }
+    cm->rank = mf_model_input_dims(&cm->model, 0, cm->dims);
+    if (cm->rank == 4) {
+        if (cm->dims[1] == 0) cm->dims[1] = height;
+        if (cm->dims[2] == 0) cm->dims[2] = width;
+    }
+    for (int d = 0; d < cm->rank; d++)
+        if (cm->dims[d] == 0) cm->dims[d] = 1;
+    size_t ws_bytes = mf_model_workspace_bytes(&cm->model), arena_bytes = 0;
+    cm->workspace = aligned_alloc(16, (ws_bytes + 15) / 16 * 16 + 16);
+    err = cm->workspace ? mf_model_plan(&cm->model, cm->workspace, ws_bytes, cm->dims, cm->rank, &arena_bytes)
+                        : MF_ENOMEM;
+    if (!err && bind) {
+        cm->arena = aligned_alloc(16, (arena_bytes + 15) / 16 * 16 + 16);
+        err = cm->arena ? mf_model_bind(&cm->model, cm->arena, arena_bytes) : MF_ENOMEM;
+    }
+    if (err) {
+        fprintf(stderr, "mcuface: model %s at this input: %s\n", path, mf_status_str(err));
+        cli_model_close(cm);
+    }
+    return err;
+}
+
+void cli_model_close(cli_model *cm)
+{
+    free(cm->arena);
+    free(cm->workspace);
+    mf_unmap_file(&cm->file);
+    memset(cm, 0, sizeof *cm);
+}
+
 int cli_detector_open(cli_detector *cd, const char *path)
 {
     memset(cd, 0, sizeof *cd);

@@ -33,8 +33,6 @@ static void print_json_string(const char *s)
     }
 }
 
-static size_t round16(size_t n) { return (n + 15) & ~(size_t)15; }
-
 /* Fills T with values from a fixed 32-bit LCG: floats in [-1, 1), integer
  * types with their low byte(s) of the generator. */
 static void fill_input(mf_tensor *t)
@@ -87,71 +85,39 @@ int cmd_bench(int argc, char **argv)
         }
     }
     if (!path) return cli_usage_error("usage: mcuface bench MODEL [--input WxH] [--runs N] [--warmup K] [--json]");
-    mf_mapped_file file;
-    int err = mf_map_file(path, &file);
-    if (err) {
-        fprintf(stderr, "mcuface: cannot read model %s: %s\n", path, mf_status_str(err));
-        return 1;
-    }
-    mf_model model;
-    err = mf_model_open(&model, file.data, file.size);
-    if (err) {
-        fprintf(stderr, "mcuface: model %s: %s\n", path, mf_status_str(err));
-        mf_unmap_file(&file);
-        return 1;
-    }
-    /* Sizes the file leaves open (0) come from --input: images are NHWC. */
-    int32_t dims[4];
-    int rank = mf_model_input_dims(&model, 0, dims);
-    if (rank < 1) {
-        mf_unmap_file(&file);
-        return cli_fail("model input", rank);
-    }
-    if (rank == 4) {
-        if (dims[1] == 0) dims[1] = height;
-        if (dims[2] == 0) dims[2] = width;
-    }
-    for (int d = 0; d < rank; d++)
-        if (dims[d] == 0) dims[d] = 1;
-    size_t ws_bytes = mf_model_workspace_bytes(&model), arena_bytes = 0;
-    void *ws = aligned_alloc(16, round16(ws_bytes ? ws_bytes : 16));
-    void *arena = NULL;
+    cli_model cm;
+    if (cli_model_open(&cm, path, width, height, 1)) return 1;
+    mf_model *model = &cm.model;
     double *times = malloc((size_t)runs * sizeof *times);
-    err = ws && times ? mf_model_plan(&model, ws, ws_bytes, dims, rank, &arena_bytes) : MF_ENOMEM;
-    if (!err) {
-        arena = aligned_alloc(16, round16(arena_bytes ? arena_bytes : 16));
-        err = arena ? mf_model_bind(&model, arena, arena_bytes) : MF_ENOMEM;
-    }
-    mf_tensor *in = err ? NULL : mf_model_input(&model, 0);
+    int err = times ? MF_OK : MF_ENOMEM;
+    mf_tensor *in = err ? NULL : mf_model_input(model, 0);
     if (!err && !in) err = MF_EINVAL;
     if (!err) {
         fill_input(in);
-        for (long r = 0; r < warmup && !err; r++) err = mf_model_run(&model);
+        for (long r = 0; r < warmup && !err; r++) err = mf_model_run(model);
         for (long r = 0; r < runs && !err; r++) {
             /* Refill each time: a model may write its input in place. */
             fill_input(in);
             double t0 = now_ms();
-            err = mf_model_run(&model);
+            err = mf_model_run(model);
             times[r] = now_ms() - t0;
         }
     }
     if (err) {
         free(times);
-        free(arena);
-        free(ws);
-        mf_unmap_file(&file);
+        cli_model_close(&cm);
         return cli_fail("bench", err);
     }
     qsort(times, (size_t)runs, sizeof *times, cmp_double);
     double median = runs % 2 ? times[runs / 2] : 0.5 * (times[runs / 2 - 1] + times[runs / 2]);
     double best = times[0];
-    const mf_model_stats *st = mf_model_get_stats(&model);
+    const mf_model_stats *st = mf_model_get_stats(model);
     double gmacs = median > 0 ? (double)st->macs / (median * 1e6) : 0.0;
-    const char *arch = mf_model_meta(&model, "arch");
+    const char *arch = mf_model_meta(model, "arch");
     char shape[64];
     int n = 0;
-    for (int d = 0; d < rank && n < (int)sizeof shape; d++)
-        n += snprintf(shape + n, sizeof shape - (size_t)n, "%s%d", d ? "x" : "", dims[d]);
+    for (int d = 0; d < cm.rank && n < (int)sizeof shape; d++)
+        n += snprintf(shape + n, sizeof shape - (size_t)n, "%s%d", d ? "x" : "", cm.dims[d]);
     if (json) {
         printf("{\"model\":\"");
         print_json_string(path);
@@ -170,8 +136,6 @@ int cmd_bench(int argc, char **argv)
         printf("GMAC/s:     %.3f (at the median)\n", gmacs);
     }
     free(times);
-    free(arena);
-    free(ws);
-    mf_unmap_file(&file);
+    cli_model_close(&cm);
     return 0;
 }
