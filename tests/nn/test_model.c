@@ -3,6 +3,7 @@
  * against a brute-force liveness check, and the loader against truncated,
  * corrupted and re-checksummed files. */
 #include "mf_test.h"
+#include "model_files.h"
 #include "mcuface/mf_model.h"
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
@@ -11,23 +12,6 @@
 #include <string.h>
 
 static char fixture_dir[4096];
-
-static void *load_fixture(const char *name, size_t *size)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
-    void *data = mf_test_read_file(path, size);
-    if (!data) fprintf(stderr, "missing fixture %s\n", path);
-    return data;
-}
-
-/* Copies BYTES into 16-byte aligned memory, as flash or mmap would give. */
-static uint8_t *aligned_copy(const void *bytes, size_t n)
-{
-    uint8_t *p = aligned_alloc(16, (n + 15) / 16 * 16 + 16);
-    if (p && n) memcpy(p, bytes, n);
-    return p;
-}
 
 /* Opens, plans for 1 x H x W x 3, binds and runs; returns status. */
 static int run_model(const uint8_t *blob, size_t size, int32_t h, int32_t w, const float *input, float *output,
@@ -66,14 +50,14 @@ static void matches_pytorch_at(int32_t h, int32_t w)
     char name[64];
     size_t model_size, in_size, want_size;
     snprintf(name, sizeof name, "tiny_%dx%d.mfm", h, w);
-    void *file = load_fixture(name, &model_size);
+    void *file = mf_test_load_fixture(fixture_dir, name, &model_size);
     snprintf(name, sizeof name, "tiny_%dx%d_input.f32", h, w);
-    float *input = load_fixture(name, &in_size);
+    float *input = mf_test_load_fixture(fixture_dir, name, &in_size);
     snprintf(name, sizeof name, "tiny_%dx%d_expected.f32", h, w);
-    float *want = load_fixture(name, &want_size);
+    float *want = mf_test_load_fixture(fixture_dir, name, &want_size);
     MF_CHECK(file && input && want);
     if (file && input && want) {
-        uint8_t *blob = aligned_copy(file, model_size);
+        uint8_t *blob = mf_test_aligned_copy(file, model_size);
         size_t n = want_size / sizeof(float);
         float *got = calloc(n, sizeof(float));
         MF_CHECK_EQ_INT(run_model(blob, model_size, h, w, input, got, n, (size_t)1 << 26), MF_OK);
@@ -97,10 +81,10 @@ static void tiny_model_matches_pytorch(void)
 static void arena_plan_has_no_live_overlap(void)
 {
     size_t size;
-    void *file = load_fixture("tiny_9x12.mfm", &size);
+    void *file = mf_test_load_fixture(fixture_dir, "tiny_9x12.mfm", &size);
     MF_CHECK(file != NULL);
     if (!file) return;
-    uint8_t *blob = aligned_copy(file, size);
+    uint8_t *blob = mf_test_aligned_copy(file, size);
     mf_model m;
     MF_CHECK_EQ_INT(mf_model_open(&m, blob, size), MF_OK);
     size_t ws_bytes = mf_model_workspace_bytes(&m), arena = 0, total = 0;
@@ -142,12 +126,12 @@ static void arena_plan_has_no_live_overlap(void)
 static void truncated_files_are_rejected(void)
 {
     size_t size;
-    void *file = load_fixture("tiny_9x12.mfm", &size);
+    void *file = mf_test_load_fixture(fixture_dir, "tiny_9x12.mfm", &size);
     MF_CHECK(file != NULL);
     if (!file) return;
     int accepted = 0;
     for (size_t n = 0; n < size; n++) {
-        uint8_t *blob = aligned_copy(file, n);
+        uint8_t *blob = mf_test_aligned_copy(file, n);
         mf_model m;
         accepted += mf_model_open(&m, blob, n) == MF_OK;
         free(blob);
@@ -157,15 +141,6 @@ static void truncated_files_are_rejected(void)
     free(file);
 }
 
-static void patch_crc(uint8_t *blob, size_t size)
-{
-    static const uint8_t zero[4] = {0, 0, 0, 0};
-    uint32_t crc = mf_crc32(0, blob, 16);
-    crc = mf_crc32(crc, zero, 4);
-    crc = mf_crc32(crc, blob + 20, size - 20);
-    memcpy(blob + 16, &crc, 4);
-}
-
 /* Random damage: with a stale CRC every flip is caught; with the CRC
  * recomputed (a malicious file), the structural checks must hold, and
  * whatever passes them must plan and run without touching memory it
@@ -173,7 +148,7 @@ static void patch_crc(uint8_t *blob, size_t size)
 static void corrupted_files_never_crash(void)
 {
     size_t size;
-    void *file = load_fixture("tiny_9x12.mfm", &size);
+    void *file = mf_test_load_fixture(fixture_dir, "tiny_9x12.mfm", &size);
     MF_CHECK(file != NULL);
     if (!file) return;
     uint32_t seed = 12345;
@@ -184,7 +159,7 @@ static void corrupted_files_never_crash(void)
     const char *env = getenv("MF_FUZZ_TRIALS");
     int trials = env && atoi(env) > 0 ? atoi(env) : 3000;
     for (int trial = 0; trial < trials; trial++) {
-        uint8_t *blob = aligned_copy(file, size);
+        uint8_t *blob = mf_test_aligned_copy(file, size);
         int flips = 1 + trial % 3;
         for (int f = 0; f < flips; f++) {
             seed = seed * 1103515245u + 12345u;
@@ -197,7 +172,7 @@ static void corrupted_files_never_crash(void)
         }
         mf_model m;
         stale_accepted += mf_model_open(&m, blob, size) == MF_OK && memcmp(blob, file, size) != 0;
-        patch_crc(blob, size);
+        mf_test_patch_model_crc(blob, size);
         int err = run_model(blob, size, 9, 12, input, out, 12, (size_t)1 << 24);
         if (err == MF_OK) ran++;
         else rejected++;

@@ -4,6 +4,7 @@
  * (tools/fixtures/int8_reference.py); its requantization parameters live in
  * the workspace; damaged copies never crash the loader, planner or kernels. */
 #include "mf_test.h"
+#include "model_files.h"
 #include "mcuface/mf_model.h"
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
@@ -15,22 +16,6 @@
 #define W 14
 
 static char fixture_dir[4096];
-
-static void *load_fixture(const char *name, size_t *size)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", fixture_dir, name);
-    void *data = mf_test_read_file(path, size);
-    if (!data) fprintf(stderr, "missing fixture %s\n", path);
-    return data;
-}
-
-static uint8_t *aligned_copy(const void *bytes, size_t n)
-{
-    uint8_t *p = aligned_alloc(16, (n + 15) / 16 * 16 + 16);
-    if (p && n) memcpy(p, bytes, n);
-    return p;
-}
 
 /* Opens, plans for 1 x H x W x 3, runs; copies both outputs out. */
 static int run_int8(const uint8_t *blob, size_t size, const float *input, float *out0, size_t n0, float *out1,
@@ -73,15 +58,15 @@ static int run_int8(const uint8_t *blob, size_t size, const float *input, float 
 static void matches_numpy_reference_exactly(void)
 {
     size_t size, in_size, n0, n1;
-    void *file = load_fixture("tiny_int8.mfm", &size);
-    float *input = load_fixture("tiny_int8_input.f32", &in_size);
-    float *want0 = load_fixture("tiny_int8_out0.f32", &n0);
-    float *want1 = load_fixture("tiny_int8_out1.f32", &n1);
+    void *file = mf_test_load_fixture(fixture_dir, "tiny_int8.mfm", &size);
+    float *input = mf_test_load_fixture(fixture_dir, "tiny_int8_input.f32", &in_size);
+    float *want0 = mf_test_load_fixture(fixture_dir, "tiny_int8_out0.f32", &n0);
+    float *want1 = mf_test_load_fixture(fixture_dir, "tiny_int8_out1.f32", &n1);
     MF_CHECK(file && input && want0 && want1);
     if (file && input && want0 && want1) {
         n0 /= sizeof(float);
         n1 /= sizeof(float);
-        uint8_t *blob = aligned_copy(file, size);
+        uint8_t *blob = mf_test_aligned_copy(file, size);
         float *got0 = calloc(n0, sizeof(float)), *got1 = calloc(n1, sizeof(float));
         mf_model_stats st;
         MF_CHECK_EQ_INT(run_int8(blob, size, input, got0, n0, got1, n1, &st), MF_OK);
@@ -106,28 +91,19 @@ static void matches_numpy_reference_exactly(void)
     free(want1);
 }
 
-static void patch_crc(uint8_t *blob, size_t size)
-{
-    static const uint8_t zero[4] = {0, 0, 0, 0};
-    uint32_t crc = mf_crc32(0, blob, 16);
-    crc = mf_crc32(crc, zero, 4);
-    crc = mf_crc32(crc, blob + 20, size - 20);
-    memcpy(blob + 16, &crc, 4);
-}
-
 /* Re-checksummed random damage (scales, zero points, dtypes, op records):
  * prepare must refuse or the run must stay inside its buffers (ASan). */
 static void corrupted_int8_files_never_crash(void)
 {
     size_t size;
-    void *file = load_fixture("tiny_int8.mfm", &size);
+    void *file = mf_test_load_fixture(fixture_dir, "tiny_int8.mfm", &size);
     MF_CHECK(file != NULL);
     if (!file) return;
     uint32_t seed = 777;
     int rejected = 0, ran = 0;
     static float input[H * W * 3], out0[1024], out1[1024];
     for (int trial = 0; trial < 2000; trial++) {
-        uint8_t *blob = aligned_copy(file, size);
+        uint8_t *blob = mf_test_aligned_copy(file, size);
         for (int f = 0; f < 1 + trial % 3; f++) {
             seed = seed * 1103515245u + 12345u;
             size_t span = trial % 4 == 0 ? size : (size < 4096 ? size : 4096);
@@ -135,7 +111,7 @@ static void corrupted_int8_files_never_crash(void)
             seed = seed * 1103515245u + 12345u;
             blob[pos] ^= (uint8_t)(1u << ((seed >> 16) % 8));
         }
-        patch_crc(blob, size);
+        mf_test_patch_model_crc(blob, size);
         /* output sizes may change with the damage: ask for the true ones */
         mf_model m;
         size_t n0 = 0, n1 = 0;
