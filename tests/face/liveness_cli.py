@@ -1,9 +1,9 @@
 """CLI test: `mcuface liveness IMAGE --json` on the antispoof samples at the
 default threshold: image_F* (photos of a printed photo / screen) must come out
 spoof, image_T* live; and `--threshold` must move the decision, not the score.
-Three samples carry an EXIF rotation that mcuface's loader does not apply (the
-face is then sideways), so each sample is also checked upright: rotated by
-cv2.imread and saved as PNG into the build tree at test time.
+Three samples carry an EXIF rotation, which mcuface's loader applies; each
+sample is also checked as a PNG written by cv2.imread (which applies it too)
+into the build tree at test time, so both loaders' upright images are seen.
 Exit 77 (skip) without the models or the samples."""
 import json
 import os

@@ -10,7 +10,7 @@ logits. This script then checks, per frame and model:
      same crop (BGR float 0..255) within 1e-4, and so do the fused scores;
   3. informative: the crop against cv2.imread + cv2.resize on the same
      rectangle (the JPEG decoders differ: stb vs libjpeg; EXIF orientation is
-     ignored on both sides, as mcuface's loader does), and the score of that
+     applied on both sides, as mcuface's loader does), and the score of that
      all-OpenCV pipeline.
 Everything is computed now, in the build tree; nothing derived from the data
 is kept in the repository. Exit 77 (skip) without models or data.
@@ -83,8 +83,8 @@ def main():
         if rec["box"] is None:
             no_face.append(name)
             continue
-        # mcuface's loader keeps the stored pixel grid (no EXIF rotation): compare on that grid
-        bgr = cv2.imread(rec["path"], cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+        # mcuface's loader applies the EXIF orientation, as cv2.imread does by default
+        bgr = cv2.imread(rec["path"], cv2.IMREAD_COLOR)
         h, w = bgr.shape[:2]
         assert (w, h) == (rec["width"], rec["height"]), name
         bbox = minifasnet.face_box_to_bbox(*rec["box"])
