@@ -30,18 +30,25 @@ static void rows_features(const mf_tensor *t, int32_t *rows, int32_t *features)
     *rows = (int32_t)(mf_tensor_elements(t) / (size_t)*features);
 }
 
-static void eval_concat(mf_model *m, const mf_op_record *op, mf_tensor *out)
+int32_t mf_concat_layout(const mf_model *m, const mf_op_record *op, const mf_tensor *out,
+                         const void *inputs[MF_OP_MAX_INPUTS], int32_t inner[MF_OP_MAX_INPUTS])
 {
-    const float *inputs[MF_OP_MAX_INPUTS];
-    int32_t inner[MF_OP_MAX_INPUTS];
-    int32_t axis = op->params[0], outer = 1;
-    for (int i = 0; i < axis; i++) outer *= out->dims[i];
+    int32_t outer = 1;
+    for (int i = 0; i < op->params[0]; i++) outer *= out->dims[i];
     for (int k = 0; k < op->input_count; k++) {
         const mf_tensor *t = &m->tensors[op->inputs[k]];
         inputs[k] = t->data;
         inner[k] = (int32_t)(mf_tensor_elements(t) / (size_t)outer);
     }
-    mf_concat_f32(inputs, inner, op->input_count, outer, out->data);
+    return outer;
+}
+
+static void eval_concat(mf_model *m, const mf_op_record *op, mf_tensor *out)
+{
+    const void *inputs[MF_OP_MAX_INPUTS];
+    int32_t inner[MF_OP_MAX_INPUTS];
+    int32_t outer = mf_concat_layout(m, op, out, inputs, inner);
+    mf_concat_f32((const float *const *)inputs, inner, op->input_count, outer, out->data);
 }
 
 static void eval_matmul(mf_model *m, const mf_op_record *op, mf_tensor *out)

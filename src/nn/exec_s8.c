@@ -30,16 +30,10 @@ static const int32_t *bias_s32(mf_model *m, const mf_op_record *op)
 
 static void eval_concat_s8(mf_model *m, const mf_op_record *op, mf_tensor *out)
 {
-    const int8_t *inputs[MF_OP_MAX_INPUTS];
+    const void *inputs[MF_OP_MAX_INPUTS];
     int32_t inner[MF_OP_MAX_INPUTS];
-    int32_t axis = op->params[0], outer = 1;
-    for (int i = 0; i < axis; i++) outer *= out->dims[i];
-    for (int k = 0; k < op->input_count; k++) {
-        const mf_tensor *t = &m->tensors[op->inputs[k]];
-        inputs[k] = t->data;
-        inner[k] = (int32_t)(mf_tensor_elements(t) / (size_t)outer);
-    }
-    mf_concat_s8(inputs, inner, op->input_count, outer, out->data);
+    int32_t outer = mf_concat_layout(m, op, out, inputs, inner);
+    mf_concat_s8((const int8_t *const *)inputs, inner, op->input_count, outer, out->data);
 }
 
 void mf_op_eval_s8(mf_model *m, const mf_op_record *op)

@@ -34,6 +34,12 @@ int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32
 /* Runs OP's kernel; every check was made by mf_op_prepare. */
 void mf_op_eval(mf_model *model, const mf_op_record *op);
 
+/* The layout of a CONCAT for either data type: returns the product of the
+ * output dims before the axis, and writes each input's data pointer and
+ * element count from the axis on. */
+int32_t mf_concat_layout(const mf_model *model, const mf_op_record *op, const mf_tensor *out,
+                         const void *inputs[MF_OP_MAX_INPUTS], int32_t inner[MF_OP_MAX_INPUTS]);
+
 /* int8 ops (format 1.1): the parameters mf_op_prepare computes for them
  * (per-channel requantization multipliers and shifts, clamps, lookup tables)
  * live in the workspace, in model->aux at model->op_aux[op index]. */
