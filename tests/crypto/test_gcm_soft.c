@@ -6,68 +6,11 @@
 #include "aes256.h"
 #include "store_crypto_soft.h"
 #include "support/store_fixture.h"
+#include "gcm_known_answers.h"
 #include "mcuface/mf_status.h"
-#include <stdlib.h>
 #include <string.h>
 
 #define MAX_BYTES 4200
-
-typedef struct known_answer {
-    const char *name, *key, *nonce, *aad, *plain, *cipher, *tag;  /* hex */
-} known_answer;
-
-/* AES-256 vectors with 96-bit nonces. "GCM spec" = McGrew & Viega, "The
- * Galois/Counter Mode of Operation", appendix B; "CAVP" = NIST
- * gcmtestvectors.zip (gcmEncryptExtIV256.rsp / gcmDecrypt256.rsp). */
-static const known_answer vectors[] = {
-    {"GCM spec test case 13 (empty)", "0000000000000000000000000000000000000000000000000000000000000000",
-     "000000000000000000000000", "", "", "", "530f8afbc74536b9a963b4f1c4cb738b"},
-    {"GCM spec test case 14 (one zero block)", "0000000000000000000000000000000000000000000000000000000000000000",
-     "000000000000000000000000", "", "00000000000000000000000000000000", "cea7403d4d606b6e074ec5d3baf39d18",
-     "d0d1c8a799996bf0265b98b5d48ab919"},
-    {"GCM spec test case 15 (64 bytes)", "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308",
-     "cafebabefacedbaddecaf888", "",
-     "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
-     "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255",
-     "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
-     "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad",
-     "b094dac5d93471bdec1a502270e3cc6c"},
-    {"GCM spec test case 16 (60 bytes, 20 bytes AAD)",
-     "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", "cafebabefacedbaddecaf888",
-     "feedfacedeadbeeffeedfacedeadbeefabaddad2",
-     "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
-     "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
-     "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
-     "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662",
-     "76fc6ece0f4e1768cddf8853bb2d551b"},
-    {"CAVP encrypt PTlen 0 AADlen 0 count 0", "b52c505a37d78eda5dd34f20c22540ea1b58963cf8e5bf8ffa85f9f2492505b4",
-     "516c33929df5a3284ff463d7", "", "", "", "bdc1ac884d332457a1d2664f168c76f0"},
-    {"CAVP decrypt PTlen 128 AADlen 128 count 0",
-     "54e352ea1d84bfe64a1011096111fbe7668ad2203d902a01458c3bbd85bfce14", "df7c3bca00396d0c018495d9",
-     "7e968d71b50c1f11fd001f3fef49d045", "85fc3dfad9b5a8d3258e4fc44571bd3b", "426e0efc693b7be1f3018db7ddbb7e4d",
-     "ee8257795be6a1164d7e1d2d6cac77a7"},
-    {"CAVP decrypt PTlen 128 AADlen 128 count 1",
-     "82f0d1ddc58123f805541f55a7eab43f56ddfefc06c73d57709df3d5a4aabfb3", "0c9d74af29ed4406c77a8e4b",
-     "34325620a392739beeee6c370967d539", "3fe7811a8224a1881da34a27e03da86a", "c61155d41495e9fc76060fe7f8c926a2",
-     "66d8c881d66370504d2bf00cdb06259e"},
-    {"CAVP encrypt PTlen 408 AADlen 0 (51 bytes)",
-     "fad40c82264dc9b8d9a42c10a234138344b0133a708d8899da934bfee2bdd6b8", "0dade2c95a9b85a8d2bc13ef", "",
-     "664ea95d511b2cfdb9e5fb87efdd41cbfb88f3ff47a7d2b8830967e39071a89b948754ffb0ed34c357ed6d4b4b2f8a76615c03",
-     "ea94dcbf52b22226dda91d9bfc96fb382730b213b66e30960b0d20d2417036cbaa9e359984eea947232526e175f49739095e69",
-     "5ca8905d469fffec6fba7435ebdffdaf"},
-};
-
-static size_t from_hex(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = strlen(hex) / 2;
-    if (n > cap) abort();
-    for (size_t i = 0; i < n; i++) {
-        unsigned v;
-        if (sscanf(hex + 2 * i, "%2x", &v) != 1) abort();
-        out[i] = (uint8_t)v;
-    }
-    return n;
-}
 
 static int no_random(void *ctx, uint8_t *buf, size_t len)
 {
@@ -91,9 +34,9 @@ static void fill(uint8_t *p, size_t n, uint32_t *s)
 static void test_aes256_fips197(void)
 {
     uint8_t key[32], block[16], want[16], rk[MF_AES256_SCHEDULE_BYTES];
-    from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", key, sizeof key);
-    from_hex("00112233445566778899aabbccddeeff", block, sizeof block);
-    from_hex("8ea2b7ca516745bfeafc49904b496089", want, sizeof want);
+    kat_from_hex(KAT_AES256_KEY, key, sizeof key);
+    kat_from_hex(KAT_AES256_PLAIN, block, sizeof block);
+    kat_from_hex(KAT_AES256_CIPHER, want, sizeof want);
     mf_aes256_expand_key(key, rk);
     /* The schedule starts with the key itself (FIPS-197 5.2). */
     MF_CHECK(memcmp(rk, key, 32) == 0);
@@ -104,14 +47,14 @@ static void test_aes256_fips197(void)
 static void test_known_answers(void)
 {
     static uint8_t key[32], nonce[12], aad[64], plain[128], cipher[128], tag[16], out[128], got_tag[16];
-    for (size_t v = 0; v < sizeof vectors / sizeof vectors[0]; v++) {
-        const known_answer *ka = &vectors[v];
-        MF_CHECK_EQ_INT(from_hex(ka->key, key, sizeof key), 32);
-        MF_CHECK_EQ_INT(from_hex(ka->nonce, nonce, sizeof nonce), 12);
-        size_t aad_len = from_hex(ka->aad, aad, sizeof aad);
-        size_t len = from_hex(ka->plain, plain, sizeof plain);
-        MF_CHECK_EQ_INT(from_hex(ka->cipher, cipher, sizeof cipher), len);
-        from_hex(ka->tag, tag, sizeof tag);
+    for (size_t v = 0; v < KAT_COUNT; v++) {
+        const known_answer *ka = &kat_vectors[v];
+        MF_CHECK_EQ_INT(kat_from_hex(ka->key, key, sizeof key), 32);
+        MF_CHECK_EQ_INT(kat_from_hex(ka->nonce, nonce, sizeof nonce), 12);
+        size_t aad_len = kat_from_hex(ka->aad, aad, sizeof aad);
+        size_t len = kat_from_hex(ka->plain, plain, sizeof plain);
+        MF_CHECK_EQ_INT(kat_from_hex(ka->cipher, cipher, sizeof cipher), len);
+        kat_from_hex(ka->tag, tag, sizeof tag);
 
         mf_store_crypto_soft st;
         mf_store_crypto hook;
@@ -187,13 +130,13 @@ static void test_cross_check_mbedtls(void)
  * the output buffer is left as it was (open checks before it decrypts). */
 static void test_tamper(void)
 {
-    const known_answer *ka = &vectors[3];  /* test case 16: text and AAD */
+    const known_answer *ka = &kat_vectors[3];  /* test case 16: text and AAD */
     uint8_t key[32], nonce[12], aad[20], cipher[60], tag[16], out[60], sentinel[60];
-    from_hex(ka->key, key, sizeof key);
-    from_hex(ka->nonce, nonce, sizeof nonce);
-    from_hex(ka->aad, aad, sizeof aad);
-    from_hex(ka->cipher, cipher, sizeof cipher);
-    from_hex(ka->tag, tag, sizeof tag);
+    kat_from_hex(ka->key, key, sizeof key);
+    kat_from_hex(ka->nonce, nonce, sizeof nonce);
+    kat_from_hex(ka->aad, aad, sizeof aad);
+    kat_from_hex(ka->cipher, cipher, sizeof cipher);
+    kat_from_hex(ka->tag, tag, sizeof tag);
     memset(sentinel, 0x5C, sizeof sentinel);
     mf_store_crypto_soft st;
     mf_store_crypto hook;
