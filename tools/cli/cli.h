@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mcuface/mf_detect.h"
+#include "mcuface/mf_model.h"
 #include "mf_posix.h"
 
 /* Prints "mcuface: WHAT: reason" for a negative status and returns 1 (the
@@ -20,9 +21,36 @@ int cli_parse_long(const char *name, const char *text, long min, long max, long 
 /* Default path of a converted model: $MCUFACE_MODEL_DIR/NAME.mfm, else
  * <directory of the executable>/models/NAME.mfm. Static buffer. */
 const char *cli_model_path(const char *name);
-/* Detector model name for --precision: "float32" -> retinaface_mnet025,
- * "int8" -> retinaface_mnet025_int8; NULL for anything else. */
-const char *cli_detector_name(const char *precision);
+
+/* Numeric precision of the models a command runs (--precision). One
+ * precision applies to every model of a command: a model NAME stands for
+ * the file NAME.mfm at float32 and NAME_int8.mfm at int8. */
+typedef enum cli_precision { CLI_PRECISION_FLOAT32, CLI_PRECISION_INT8 } cli_precision;
+/* The precision of every command run without --precision: the one place to
+ * change it (int8 once the int8 models hold the accuracy bars). */
+#define CLI_DEFAULT_PRECISION CLI_PRECISION_FLOAT32
+#define CLI_DEFAULT_DETECTOR "retinaface_mnet025"
+
+/* "float32" or "int8". */
+const char *cli_precision_name(cli_precision precision);
+/* Parses TEXT, the value of --precision. Returns 0, or prints a usage error
+ * and returns 2 (the exit code). */
+int cli_parse_precision(const char *text, cli_precision *out);
+/* Writes NAME at PRECISION into OUT: NAME itself at float32, NAME_int8 at
+ * int8 (a NAME that already ends in _int8 is kept). Returns 0, or 1 when
+ * OUT is too small. */
+int cli_model_name_at(const char *name, cli_precision precision, char *out, size_t out_size);
+/* Whether a model argument names a FILE (it contains a '/' or ends in .mfm)
+ * rather than a model NAME. */
+int cli_is_model_file(const char *name_or_file);
+/* The file a model argument means, into PATH: a FILE (it contains a '/' or
+ * ends in .mfm) is taken as it is, whatever the precision; a NAME becomes
+ * cli_model_path(NAME at PRECISION), which must exist. Returns 0, or prints
+ * one line (the missing file and how to build it) and returns 1. */
+int cli_model_resolve(const char *name_or_file, cli_precision precision, char *path, size_t path_size);
+/* Whether a planned model runs int8 arithmetic (it has requantization
+ * parameters): what `info` and `bench` report as its precision. */
+cli_precision cli_model_precision(const mf_model *model);
 
 /* Any model file mapped read-only and planned for one input: sizes the file
  * leaves open (0) come from WIDTH x HEIGHT (images are NHWC), others are
@@ -50,7 +78,10 @@ typedef struct cli_detector {
     int32_t planned_width, planned_height;
 } cli_detector;
 
-int cli_detector_open(cli_detector *cd, const char *path);
+/* Opens the detector NAME_OR_FILE at PRECISION (see cli_model_resolve;
+ * NULL means CLI_DEFAULT_DETECTOR). Prints one line on failure. Returns
+ * MF_OK or a negative status. */
+int cli_detector_open(cli_detector *cd, const char *name_or_file, cli_precision precision);
 /* Plans (again, if the size changed) for an image of W x H at LONG_SIDE. */
 int cli_detector_prepare(cli_detector *cd, int32_t width, int32_t height, int32_t long_side);
 void cli_detector_close(cli_detector *cd);

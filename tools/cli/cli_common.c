@@ -27,13 +27,6 @@ int cli_usage_error(const char *fmt, ...)
     return 2;
 }
 
-const char *cli_detector_name(const char *precision)
-{
-    if (!strcmp(precision, "float32")) return "retinaface_mnet025";
-    if (!strcmp(precision, "int8")) return "retinaface_mnet025_int8";
-    return NULL;
-}
-
 int cli_parse_long(const char *name, const char *text, long min, long max, long *out)
 {
     char *end;
@@ -112,9 +105,12 @@ void cli_model_close(cli_model *cm)
     memset(cm, 0, sizeof *cm);
 }
 
-int cli_detector_open(cli_detector *cd, const char *path)
+int cli_detector_open(cli_detector *cd, const char *name_or_file, cli_precision precision)
 {
     memset(cd, 0, sizeof *cd);
+    char path[8192];
+    if (cli_model_resolve(name_or_file ? name_or_file : CLI_DEFAULT_DETECTOR, precision, path, sizeof path))
+        return MF_ENOTFOUND;
     int err = mf_map_file(path, &cd->file);
     if (err) {
         fprintf(stderr, "mcuface: cannot read model %s: %s\n", path, mf_status_str(err));

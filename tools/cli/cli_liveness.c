@@ -7,21 +7,37 @@
 
 static size_t round16(size_t n) { return (n + 15) & ~(size_t)15; }
 
-int cli_liveness_open(cli_liveness *cl, const char *const *paths, int count)
+/* The threshold a model file brings: MF_OK without one, MF_ECORRUPT for a
+ * value that is not a live score in [0, 1]. */
+static int stored_threshold(const mf_mapped_file *file, float *threshold, int *found)
+{
+    mf_model model;
+    *found = 0;
+    if (mf_model_open(&model, file->data, file->size)) return MF_OK; /* mf_liveness_open has said why */
+    const char *text = mf_model_meta(&model, CLI_LIVENESS_THRESHOLD_META);
+    if (!text) return MF_OK;
+    char *end;
+    *threshold = strtof(text, &end);
+    if (end == text || *end || !(*threshold >= 0.0f && *threshold <= 1.0f)) return MF_ECORRUPT;
+    *found = 1;
+    return MF_OK;
+}
+
+int cli_liveness_open(cli_liveness *cl, const char *const *names_or_files, int count, cli_precision precision)
 {
     memset(cl, 0, sizeof *cl);
-    static char defaults[MF_LIVENESS_MAX_MODELS][8192];
-    const char *names[MF_LIVENESS_MAX_MODELS];
-    if (!paths) {
-        snprintf(defaults[0], sizeof defaults[0], "%s", cli_model_path("minifasnet_v2"));
-        snprintf(defaults[1], sizeof defaults[1], "%s", cli_model_path("minifasnet_v1se"));
-        names[0] = defaults[0];
-        names[1] = defaults[1];
+    static const char *const defaults[] = {CLI_LIVENESS_MODEL_V2, CLI_LIVENESS_MODEL_V1SE};
+    if (!names_or_files) {
+        names_or_files = defaults;
         count = 2;
-    } else {
-        for (int i = 0; i < count && i < MF_LIVENESS_MAX_MODELS; i++) names[i] = paths[i];
     }
     if (count < 1 || count > MF_LIVENESS_MAX_MODELS) return MF_EINVAL;
+    char paths[MF_LIVENESS_MAX_MODELS][8192];
+    const char *names[MF_LIVENESS_MAX_MODELS];
+    for (int i = 0; i < count; i++) {
+        if (cli_model_resolve(names_or_files[i], precision, paths[i], sizeof paths[i])) return MF_ENOTFOUND;
+        names[i] = paths[i];
+    }
     const void *blobs[MF_LIVENESS_MAX_MODELS];
     size_t sizes[MF_LIVENESS_MAX_MODELS];
     int err = MF_OK;
@@ -41,6 +57,20 @@ int cli_liveness_open(cli_liveness *cl, const char *const *paths, int count)
                 count > 1 ? names[1] : "", mf_status_str(err));
         cli_liveness_close(cl);
         return err;
+    }
+    for (int i = 0; i < count; i++) {
+        float threshold;
+        int found;
+        if (stored_threshold(&cl->files[i], &threshold, &found)) {
+            fprintf(stderr, "mcuface: liveness model %s: %s is not a live score in [0, 1]\n", names[i],
+                    CLI_LIVENESS_THRESHOLD_META);
+            cli_liveness_close(cl);
+            return MF_ECORRUPT;
+        }
+        if (found) {
+            mf_liveness_set_threshold(&cl->lv, threshold);
+            break;
+        }
     }
     size_t ws = mf_liveness_workspace_bytes(&cl->lv), arena_bytes = 0;
     cl->workspace = aligned_alloc(16, round16(ws ? ws : 16));

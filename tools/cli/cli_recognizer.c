@@ -5,13 +5,12 @@
 #include <math.h>
 #include <string.h>
 
-int cli_recognizer_open(cli_recognizer *cr, const char *name_or_path)
+int cli_recognizer_open(cli_recognizer *cr, const char *name_or_file, cli_precision precision)
 {
     memset(cr, 0, sizeof *cr);
-    size_t len = strlen(name_or_path);
-    const char *path = strchr(name_or_path, '/') || (len > 4 && !strcmp(name_or_path + len - 4, ".mfm"))
-                           ? name_or_path
-                           : cli_model_path(name_or_path);
+    char path[8192];
+    if (cli_model_resolve(name_or_file ? name_or_file : CLI_DEFAULT_RECOGNIZER, precision, path, sizeof path))
+        return MF_ENOTFOUND;
     int err = mf_map_file(path, &cr->file);
     if (err) {
         fprintf(stderr, "mcuface: cannot read recognizer model %s: %s\n", path, mf_status_str(err));

@@ -16,9 +16,11 @@ typedef struct cli_recognizer {
     int flip;                                               /* add the mirrored face's embedding (test-time flip) */
 } cli_recognizer;
 
-/* Opens build/models/NAME.mfm (or PATH when it contains a '/' or ends in
- * .mfm). Prints one line on failure. Returns MF_OK or a negative status. */
-int cli_recognizer_open(cli_recognizer *cr, const char *name_or_path);
+/* Opens the recognizer NAME_OR_FILE at PRECISION (see cli_model_resolve;
+ * NULL means CLI_DEFAULT_RECOGNIZER). Its 1:1 threshold is the one stored
+ * in that file. Prints one line on failure. Returns MF_OK or a negative
+ * status. */
+int cli_recognizer_open(cli_recognizer *cr, const char *name_or_file, cli_precision precision);
 void cli_recognizer_close(cli_recognizer *cr);
 
 /* Aligns FACE of IMAGE and embeds it into EMBEDDING (mf_recognizer_dim

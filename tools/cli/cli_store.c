@@ -15,7 +15,7 @@
 int cli_store_parse(int argc, char **argv, cli_store_options *opt)
 {
     memset(opt, 0, sizeof *opt);
-    opt->recognizer = CLI_DEFAULT_RECOGNIZER;
+    opt->precision = CLI_DEFAULT_PRECISION;
     opt->size = 320;
     opt->sectors = CLI_STORE_DEFAULT_SECTORS;
     opt->liveness = 1;
@@ -32,11 +32,14 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
         else if (!strcmp(s, "--no-liveness")) opt->liveness = 0;
         else if (!strcmp(s, "--allow-duplicate")) opt->allow_duplicate = 1;
         else if (i + 1 >= argc && (!strcmp(s, "--db") || !strcmp(s, "--key-file") || !strcmp(s, "--recognizer") ||
-                                   !strcmp(s, "--size") || !strcmp(s, "--sectors")))
+                                   !strcmp(s, "--size") || !strcmp(s, "--sectors") || !strcmp(s, "--precision")))
             return cli_usage_error("%s needs a value", s);
         else if (!strcmp(s, "--db")) opt->db = argv[++i];
         else if (!strcmp(s, "--key-file")) opt->key_file = argv[++i];
         else if (!strcmp(s, "--recognizer")) opt->recognizer = argv[++i];
+        else if (!strcmp(s, "--precision")) {
+            if (cli_parse_precision(argv[++i], &opt->precision)) return 2;
+        }
         else if (!strcmp(s, "--size")) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &opt->size)) return 2;
         } else if (!strcmp(s, "--sectors")) {
@@ -241,25 +244,25 @@ void cli_store_close(cli_store *cs)
     cs->file.fd = -1;
 }
 
-int cli_face_models_open(cli_face_models *m, const char *recognizer, int liveness, long size)
+int cli_face_models_open(cli_face_models *m, const char *recognizer, cli_precision precision, int liveness, long size)
 {
     memset(m, 0, sizeof *m);
     m->liveness = liveness;
     m->size = size;
-    if (cli_detector_open(&m->cd, cli_model_path("retinaface_mnet025"))) return 1;
-    if (cli_recognizer_open(&m->cr, recognizer)) {
+    if (cli_detector_open(&m->cd, NULL, precision)) return 1;
+    if (cli_recognizer_open(&m->cr, recognizer, precision)) {
         cli_detector_close(&m->cd);
         return 1;
     }
     int32_t dim = mf_recognizer_dim(&m->cr.rec);
     if (dim != MF_STORE_DIM) {
-        fprintf(stderr, "mcuface: recognizer %s gives %d-value embeddings; the store holds %d\n", recognizer, (int)dim,
-                MF_STORE_DIM);
+        fprintf(stderr, "mcuface: recognizer %s gives %d-value embeddings; the store holds %d\n",
+                recognizer ? recognizer : CLI_DEFAULT_RECOGNIZER, (int)dim, MF_STORE_DIM);
         cli_recognizer_close(&m->cr);
         cli_detector_close(&m->cd);
         return 1;
     }
-    if (liveness && cli_liveness_open(&m->cl, NULL, 2)) {
+    if (liveness && cli_liveness_open(&m->cl, NULL, 2, precision)) {
         cli_recognizer_close(&m->cr);
         cli_detector_close(&m->cd);
         return 1;

@@ -28,7 +28,9 @@
 /* Options of `db` and `identify`, accepted before or after the subcommand;
  * "--" ends the options (for a NAME that starts with '-'). */
 typedef struct cli_store_options {
-    const char *db, *key_file, *recognizer;
+    const char *db, *key_file;
+    const char *recognizer;   /* NULL: CLI_DEFAULT_RECOGNIZER */
+    cli_precision precision;  /* of every model run (enroll, add, identify) */
     long size;            /* detector long side, 0 = original scale */
     long sectors;         /* db init only */
     int json, liveness, allow_duplicate;
@@ -83,10 +85,11 @@ typedef struct cli_face_models {
     long size;
 } cli_face_models;
 
-/* Opens the default detector, RECOGNIZER and, when LIVENESS, the liveness
- * models; checks the recognizer gives MF_STORE_DIM-value embeddings. Prints
- * one line and returns 1 on failure. */
-int cli_face_models_open(cli_face_models *m, const char *recognizer, int liveness, long size);
+/* Opens the default detector, RECOGNIZER (NULL: the default) and, when
+ * LIVENESS, the default liveness models, all at PRECISION; checks the
+ * recognizer gives MF_STORE_DIM-value embeddings. Prints one line and
+ * returns 1 on failure. */
+int cli_face_models_open(cli_face_models *m, const char *recognizer, cli_precision precision, int liveness, long size);
 void cli_face_models_close(cli_face_models *m);
 
 /* One detected face, judged and embedded. */

@@ -1,5 +1,7 @@
-/* mcuface bench MODEL [--input WxH] [--runs N] [--warmup K] [--json]:
- * single-thread speed of one model at one input size. The input is filled
+/* mcuface bench MODEL [--input WxH] [--runs N] [--warmup K] [--json] [--precision float32|int8]:
+ * single-thread speed of one model at one input size. MODEL is a FILE or a
+ * NAME (NAME_int8 with --precision int8); the precision reported is the
+ * model's own (int8 when it has requantization parameters). The input is filled
  * with deterministic pseudo-random values (the same on every call), the
  * graph runs K times untimed, then N times timed one by one; median and
  * minimum milliseconds per run, MACs and GMAC/s (at the median) are printed. */
@@ -63,7 +65,8 @@ static int parse_count(const char *s, long min, long *out)
 
 int cmd_bench(int argc, char **argv)
 {
-    const char *path = NULL;
+    const char *model_arg = NULL;
+    cli_precision precision = CLI_DEFAULT_PRECISION;
     int32_t width = 320, height = 240;
     long runs = 20, warmup = 3;
     int json = 0;
@@ -76,15 +79,20 @@ int cmd_bench(int argc, char **argv)
         } else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) {
             if (parse_count(argv[++i], 0, &warmup))
                 return cli_usage_error("--warmup wants K >= 0, got '%s'", argv[i]);
+        } else if (!strcmp(argv[i], "--precision") && i + 1 < argc) {
+            if (cli_parse_precision(argv[++i], &precision)) return 2;
         } else if (!strcmp(argv[i], "--json")) {
             json = 1;
         } else if (argv[i][0] == '-') {
             return cli_usage_error("bench: unknown option '%s'", argv[i]);
         } else {
-            path = argv[i];
+            model_arg = argv[i];
         }
     }
-    if (!path) return cli_usage_error("usage: mcuface bench MODEL [--input WxH] [--runs N] [--warmup K] [--json]");
+    if (!model_arg)
+        return cli_usage_error("usage: mcuface bench MODEL [--input WxH] [--runs N] [--warmup K] [--json] [--precision float32|int8]");
+    char path[8192];
+    if (cli_model_resolve(model_arg, precision, path, sizeof path)) return 1;
     cli_model cm;
     if (cli_model_open(&cm, path, width, height, 1)) return 1;
     mf_model *model = &cm.model;
@@ -123,11 +131,12 @@ int cmd_bench(int argc, char **argv)
         print_json_string(path);
         printf("\",\"arch\":\"");
         print_json_string(arch ? arch : "");
-        printf("\",\"input\":\"%s\",\"threads\":1,\"runs\":%ld,\"warmup\":%ld,"
+        printf("\",\"precision\":\"%s\",\"input\":\"%s\",\"threads\":1,\"runs\":%ld,\"warmup\":%ld,"
                "\"median_ms\":%.4f,\"min_ms\":%.4f,\"macs\":%llu,\"gmac_per_s\":%.3f}\n",
-               shape, runs, warmup, median, best, (unsigned long long)st->macs, gmacs);
+               cli_precision_name(cli_model_precision(model)), shape, runs, warmup, median, best, (unsigned long long)st->macs, gmacs);
     } else {
         printf("model:      %s (%s)\n", path, arch ? arch : "unknown architecture");
+        printf("precision:  %s\n", cli_precision_name(cli_model_precision(model)));
         printf("input:      %s (NHWC)\n", shape);
         printf("runs:       %ld timed after %ld warm-up, 1 thread\n", runs, warmup);
         printf("median:     %.3f ms\n", median);

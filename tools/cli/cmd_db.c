@@ -5,6 +5,8 @@
  *   list [--json]
  *   delete ID | rename ID NAME
  *   export OUT | import IN
+ * enroll and add run the detector, the recognizer (--recognizer NAME|FILE)
+ * and the liveness models at --precision float32|int8 (see cli_model_resolve).
  * Faces are checked for liveness before enrollment (--no-liveness skips it);
  * a face already enrolled is refused unless --allow-duplicate. Every failure
  * leaves the store as it was: images are read and embedded before anything
@@ -77,7 +79,7 @@ static int db_init(const cli_store_options *opt)
 static int embed_images(const cli_store_options *opt, const char *const *paths, int n, float *samples)
 {
     cli_face_models models;
-    if (cli_face_models_open(&models, opt->recognizer, opt->liveness, opt->size)) return 1;
+    if (cli_face_models_open(&models, opt->recognizer, opt->precision, opt->liveness, opt->size)) return 1;
     static cli_face_result face;
     int failed = 0;
     for (int i = 0; i < n && !failed; i++) {
@@ -115,7 +117,7 @@ static int db_enroll(const cli_store_options *opt, cli_store *cs)
     if (opt->json) {
         printf("{\"id\":%u,\"name\":", id);
         cli_json_string(name);
-        printf(",\"samples\":1}\n");
+        printf(",\"samples\":1,\"precision\":\"%s\"}\n", cli_precision_name(opt->precision));
     } else printf("enrolled %u %s (%d image%s fused into one template)\n", id, name, n, n > 1 ? "s" : "");
     return 0;
 }
@@ -156,7 +158,7 @@ static int db_add(const cli_store_options *opt, cli_store *cs)
     if (opt->json) {
         printf("{\"id\":%u,\"name\":", id);
         cli_json_string(ident.name);
-        printf(",\"samples\":%u}\n", ident.template_count);
+        printf(",\"samples\":%u,\"precision\":\"%s\"}\n", ident.template_count, cli_precision_name(opt->precision));
     } else printf("added %u template%s to %u %s (now %u)\n", n, n > 1 ? "s" : "", id, ident.name, ident.template_count);
     return 0;
 }

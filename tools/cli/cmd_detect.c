@@ -1,5 +1,7 @@
-/* mcuface detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE] [--precision float32|int8]
- *                [--threshold S] */
+/* mcuface detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE|NAME] [--precision float32|int8]
+ *                [--threshold S]
+ * --precision picks retinaface_mnet025 or retinaface_mnet025_int8; a --model
+ * FILE is used as it is. */
 #include "cli.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
@@ -10,7 +12,7 @@
 
 #define MAX_FACES 750 /* as the reference keeps after NMS */
 
-static void print_json(const mf_face *faces, int count)
+static void print_json(const mf_face *faces, int count, cli_precision precision)
 {
     printf("{\"faces\":[");
     for (int i = 0; i < count; i++) {
@@ -21,7 +23,7 @@ static void print_json(const mf_face *faces, int count)
             printf("%s[%.2f,%.2f]", k ? "," : "", f->landmarks[2 * k], f->landmarks[2 * k + 1]);
         printf("]}");
     }
-    printf("]}\n");
+    printf("],\"precision\":\"%s\"}\n", cli_precision_name(precision));
 }
 
 static void print_table(const char *path, const mf_face *faces, int count)
@@ -49,7 +51,8 @@ static int annotate(const char *out_path, mf_image *img, const mf_face *faces, i
 
 int cmd_detect(int argc, char **argv)
 {
-    const char *image_path = NULL, *out_path = NULL, *model_path = NULL, *detector_name = "retinaface_mnet025";
+    const char *image_path = NULL, *out_path = NULL, *model = NULL;
+    cli_precision precision = CLI_DEFAULT_PRECISION;
     int json = 0;
     long size = 320;
     mf_detect_options opt = mf_detect_default_options();
@@ -64,10 +67,9 @@ int cmd_detect(int argc, char **argv)
             if (*end || !(opt.score_threshold >= 0 && opt.score_threshold < 1))
                 return cli_usage_error("--threshold wants a score in [0, 1), got '%s'", argv[i]);
         } else if (!strcmp(a, "-o") && i + 1 < argc) out_path = argv[++i];
-        else if (!strcmp(a, "--model") && i + 1 < argc) model_path = argv[++i];
+        else if (!strcmp(a, "--model") && i + 1 < argc) model = argv[++i];
         else if (!strcmp(a, "--precision") && i + 1 < argc) {
-            if (!(detector_name = cli_detector_name(argv[++i])))
-                return cli_usage_error("--precision wants float32 or int8, got '%s'", argv[i]);
+            if (cli_parse_precision(argv[++i], &precision)) return 2;
         } else if (a[0] == '-' ) return cli_usage_error("detect: unknown option '%s'", a);
         else if (!image_path) image_path = a;
         else return cli_usage_error("detect: one image at a time ('%s')", a);
@@ -80,7 +82,7 @@ int cmd_detect(int argc, char **argv)
         return 1;
     }
     cli_detector cd;
-    err = cli_detector_open(&cd, model_path ? model_path : cli_model_path(detector_name));
+    err = cli_detector_open(&cd, model, precision);
     if (err) {
         mf_image_free(&img);
         return 1;
@@ -93,7 +95,7 @@ int cmd_detect(int argc, char **argv)
         status = cli_fail("detect", count);
     } else {
         if (count > MAX_FACES) count = MAX_FACES;
-        if (json) print_json(faces, count);
+        if (json) print_json(faces, count, precision);
         else print_table(image_path, faces, count);
         if (out_path && (err = annotate(out_path, &img, faces, count)) != MF_OK) status = cli_fail(out_path, err);
     }

@@ -1,4 +1,4 @@
-/* mcuface eval widerface --data DIR [--size N] [--json] [--model FILE] [--precision float32|int8] [--limit K] [--predictions OUT.jsonl]
+/* mcuface eval widerface --data DIR [--size N] [--json] [--model FILE|NAME] [--precision float32|int8] [--limit K] [--predictions OUT.jsonl]
  * Runs the detector over the WIDER FACE images listed in DIR/wider_dev_bbx_gt.txt at the reference
  * settings (score > 0.02, NMS 0.4, top 5000 before and 750 after NMS) and prints AP per subset. */
 #include "cli.h"
@@ -16,17 +16,17 @@
 
 static int eval_widerface(int argc, char **argv)
 {
-    const char *data = NULL, *model_path = NULL, *pred_path = NULL, *detector_name = "retinaface_mnet025";
+    const char *data = NULL, *model = NULL, *pred_path = NULL;
+    cli_precision precision = CLI_DEFAULT_PRECISION;
     int json = 0;
     long size = 0, limit = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
-        else if (!strcmp(a, "--model") && i + 1 < argc) model_path = argv[++i];
+        else if (!strcmp(a, "--model") && i + 1 < argc) model = argv[++i];
         else if (!strcmp(a, "--precision") && i + 1 < argc) {
-            if (!(detector_name = cli_detector_name(argv[++i])))
-                return cli_usage_error("--precision wants float32 or int8, got '%s'", argv[i]);
+            if (cli_parse_precision(argv[++i], &precision)) return 2;
         } else if (!strcmp(a, "--predictions") && i + 1 < argc) pred_path = argv[++i];
         else if (!strcmp(a, "--size") && i + 1 < argc) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
@@ -46,7 +46,7 @@ static int eval_widerface(int argc, char **argv)
     int total = count; /* all of them are freed; --limit evaluates the first K */
     if (limit > 0 && limit < count) count = (int)limit;
     cli_detector cd;
-    if (cli_detector_open(&cd, model_path ? model_path : cli_model_path(detector_name))) {
+    if (cli_detector_open(&cd, model, precision)) {
         wider_free(images, (size_t)total);
         return 1;
     }
@@ -101,9 +101,10 @@ static int eval_widerface(int argc, char **argv)
         double easy = wider_average_precision(images, (size_t)count, WIDER_EASY);
         double medium = wider_average_precision(images, (size_t)count, WIDER_MEDIUM);
         double hard = wider_average_precision(images, (size_t)count, WIDER_HARD);
-        if (json) printf("{\"easy\":%.4f,\"medium\":%.4f,\"hard\":%.4f,\"images\":%d,\"size\":%ld}\n", easy, medium, hard, count, size);
-        else printf("WIDER dev (%d images, size %ld): easy %.1f  medium %.1f  hard %.1f\n", count, size, 100 * easy,
-                    100 * medium, 100 * hard);
+        if (json) printf("{\"easy\":%.4f,\"medium\":%.4f,\"hard\":%.4f,\"images\":%d,\"size\":%ld,\"precision\":\"%s\"}\n", easy,
+                         medium, hard, count, size, cli_precision_name(precision));
+        else printf("WIDER dev (%d images, size %ld, %s): easy %.1f  medium %.1f  hard %.1f\n", count, size, cli_precision_name(precision),
+                    100 * easy, 100 * medium, 100 * hard);
     }
     wider_free(images, (size_t)total);
     return status;
@@ -114,5 +115,5 @@ int cmd_eval(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "widerface")) return eval_widerface(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "nuaa")) return eval_nuaa(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "lfw")) return eval_lfw(argc - 1, argv + 1);
-    return cli_usage_error("usage: mcuface eval widerface|nuaa|lfw --data DIR [--size N] [--json]");
+    return cli_usage_error("usage: mcuface eval widerface|nuaa|lfw --data DIR [--size N] [--json] [--precision float32|int8]");
 }

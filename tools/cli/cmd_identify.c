@@ -1,5 +1,5 @@
 /* mcuface identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]
- *                  [--recognizer NAME] [--size N]
+ *                  [--recognizer NAME|FILE] [--size N] [--precision float32|int8]
  * Every detected face is checked for liveness, embedded and searched 1:N in
  * the store at the store's identify threshold. A face judged a spoof is
  * reported with "live":false and is never matched. "score" is the best
@@ -42,7 +42,7 @@ int cmd_identify(int argc, char **argv)
     cli_store cs;
     if (cli_store_open(&cs, opt.db, opt.key_file)) return 1;
     cli_face_models models;
-    if (cli_face_models_open(&models, opt.recognizer, opt.liveness, opt.size)) {
+    if (cli_face_models_open(&models, opt.recognizer, opt.precision, opt.liveness, opt.size)) {
         cli_store_close(&cs);
         return 1;
     }
@@ -83,7 +83,8 @@ int cmd_identify(int argc, char **argv)
             else printf("unknown\n");
         }
     }
-    if (!status && opt.json) printf(count > 0 ? "]}\n" : "{\"faces\":[]}\n");
+    if (!status && opt.json)
+        printf("%s],\"precision\":\"%s\"}\n", count > 0 ? "" : "{\"faces\":[", cli_precision_name(opt.precision));
     else if (!status && count == 0) printf("no faces\n");
     cli_face_models_close(&models);
     cli_store_close(&cs);

@@ -1,6 +1,10 @@
-/* mcuface liveness IMAGE [--json] [--threshold T] [--size N] [--detector FILE] [--models V2 V1SE]
+/* mcuface liveness IMAGE [--json] [--threshold T] [--size N] [--detector FILE|NAME] [--models V2 V1SE]
+ *                  [--precision float32|int8]
  * Detects every face and runs the anti-spoofing models on each: fused live
- * score (mean of the two MiniFASNet softmax P(real)) and the decision. */
+ * score (mean of the two MiniFASNet softmax P(real)) and the decision.
+ * --precision applies to the detector and both liveness models (explicit
+ * FILEs are used as they are); without --threshold the threshold is the one
+ * the first liveness model file carries, else MF_LIVENESS_DEFAULT_THRESHOLD. */
 #include "cli.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
@@ -13,7 +17,8 @@
 
 int cmd_liveness(int argc, char **argv)
 {
-    const char *image_path = NULL, *detector_path = NULL, *models[2] = {NULL, NULL};
+    const char *image_path = NULL, *detector = NULL, *models[2] = {NULL, NULL};
+    cli_precision precision = CLI_DEFAULT_PRECISION;
     int json = 0, have_threshold = 0;
     float threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
     long size = 320;
@@ -28,7 +33,9 @@ int cmd_liveness(int argc, char **argv)
             have_threshold = 1;
         } else if (!strcmp(a, "--size") && i + 1 < argc) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
-        } else if (!strcmp(a, "--detector") && i + 1 < argc) detector_path = argv[++i];
+        } else if (!strcmp(a, "--precision") && i + 1 < argc) {
+            if (cli_parse_precision(argv[++i], &precision)) return 2;
+        } else if (!strcmp(a, "--detector") && i + 1 < argc) detector = argv[++i];
         else if (!strcmp(a, "--models") && i + 2 < argc) {
             models[0] = argv[++i];
             models[1] = argv[++i];
@@ -44,12 +51,12 @@ int cmd_liveness(int argc, char **argv)
         return 1;
     }
     cli_detector cd;
-    if (cli_detector_open(&cd, detector_path ? detector_path : cli_model_path("retinaface_mnet025"))) {
+    if (cli_detector_open(&cd, detector, precision)) {
         mf_image_free(&img);
         return 1;
     }
     cli_liveness cl;
-    if (cli_liveness_open(&cl, models[0] ? models : NULL, 2)) {
+    if (cli_liveness_open(&cl, models[0] ? models : NULL, 2, precision)) {
         cli_detector_close(&cd);
         mf_image_free(&img);
         return 1;
@@ -78,10 +85,11 @@ int cmd_liveness(int argc, char **argv)
                        i ? "," : "", f->box[0], f->box[1], f->box[2], f->box[3], f->score, r->score,
                        r->live ? "true" : "false", r->model_scores[0], r->model_scores[1]);
             }
-            printf("],\"threshold\":%.6f}\n", mf_liveness_threshold(&cl.lv));
+            printf("],\"threshold\":%.6f,\"precision\":\"%s\"}\n", mf_liveness_threshold(&cl.lv),
+                   cli_precision_name(precision));
         } else {
-            printf("%s: %d face%s, live threshold %.4f\n", image_path, count, count == 1 ? "" : "s",
-                   mf_liveness_threshold(&cl.lv));
+            printf("%s: %d face%s, live threshold %.4f, %s\n", image_path, count, count == 1 ? "" : "s",
+                   mf_liveness_threshold(&cl.lv), cli_precision_name(precision));
             if (count) printf("  #  x1      y1      x2      y2      live score  (per model)         verdict\n");
             for (int i = 0; i < count; i++) {
                 const mf_face *f = &faces[i];

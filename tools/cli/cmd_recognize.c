@@ -1,7 +1,10 @@
-/* mcuface embed IMAGE [--json] [--recognizer NAME] [--size N]
- * mcuface verify A B [--json] [--recognizer NAME] [--threshold T] [--no-liveness] [--size N]
+/* mcuface embed IMAGE [--json] [--recognizer NAME|FILE] [--size N] [--precision float32|int8]
+ * mcuface verify A B [--json] [--recognizer NAME|FILE] [--threshold T] [--no-liveness] [--size N]
+ *                [--precision float32|int8]
  * verify compares the largest face of each image; with liveness on (the
- * default) a face judged a spoof is refused: no similarity, exit status 3. */
+ * default) a face judged a spoof is refused: no similarity, exit status 3.
+ * --precision applies to every model run (detector, recognizer, liveness
+ * pair); the default thresholds are those stored in the files used. */
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_status.h"
@@ -15,7 +18,8 @@
 typedef struct recognize_args {
     const char *images[2];
     int image_count, json, liveness;
-    const char *recognizer;
+    const char *recognizer;   /* NULL: CLI_DEFAULT_RECOGNIZER */
+    cli_precision precision;
     long size;
     float threshold;
     int have_threshold;
@@ -24,7 +28,7 @@ typedef struct recognize_args {
 static int parse_args(int argc, char **argv, int images_wanted, recognize_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->recognizer = CLI_DEFAULT_RECOGNIZER;
+    a->precision = CLI_DEFAULT_PRECISION;
     a->size = 320;
     a->liveness = 1;
     for (int i = 1; i < argc; i++) {
@@ -33,6 +37,9 @@ static int parse_args(int argc, char **argv, int images_wanted, recognize_args *
         if (!strcmp(s, "--json")) a->json = 1;
         else if (!strcmp(s, "--no-liveness")) a->liveness = 0;
         else if (!strcmp(s, "--recognizer") && i + 1 < argc) a->recognizer = argv[++i];
+        else if (!strcmp(s, "--precision") && i + 1 < argc) {
+            if (cli_parse_precision(argv[++i], &a->precision)) return 2;
+        }
         else if (!strcmp(s, "--size") && i + 1 < argc) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &a->size)) return 2;
         } else if (!strcmp(s, "--threshold") && i + 1 < argc) {
@@ -68,11 +75,11 @@ int cmd_embed(int argc, char **argv)
     }
     cli_detector cd;
     cli_recognizer cr;
-    if (cli_detector_open(&cd, cli_model_path("retinaface_mnet025"))) {
+    if (cli_detector_open(&cd, NULL, a.precision)) {
         mf_image_free(&img);
         return 1;
     }
-    if (cli_recognizer_open(&cr, a.recognizer)) {
+    if (cli_recognizer_open(&cr, a.recognizer, a.precision)) {
         cli_detector_close(&cd);
         mf_image_free(&img);
         return 1;
@@ -101,7 +108,7 @@ int cmd_embed(int argc, char **argv)
                        f->box[0], f->box[1], f->box[2], f->box[3], embedding[0], embedding[1], embedding[2], embedding[3], dim);
             }
         }
-        if (a.json && !status) printf("]}\n");
+        if (a.json && !status) printf("],\"precision\":\"%s\"}\n", cli_precision_name(a.precision));
     }
     cli_recognizer_close(&cr);
     cli_detector_close(&cd);
@@ -118,12 +125,12 @@ int cmd_verify(int argc, char **argv)
     cli_recognizer cr;
     cli_liveness cl;
     memset(&cl, 0, sizeof cl);
-    if (cli_detector_open(&cd, cli_model_path("retinaface_mnet025"))) return 1;
-    if (cli_recognizer_open(&cr, a.recognizer)) {
+    if (cli_detector_open(&cd, NULL, a.precision)) return 1;
+    if (cli_recognizer_open(&cr, a.recognizer, a.precision)) {
         cli_detector_close(&cd);
         return 1;
     }
-    if (a.liveness && cli_liveness_open(&cl, NULL, 2)) {
+    if (a.liveness && cli_liveness_open(&cl, NULL, 2, a.precision)) {
         cli_recognizer_close(&cr);
         cli_detector_close(&cd);
         return 1;
@@ -170,9 +177,10 @@ int cmd_verify(int argc, char **argv)
             if (refused) printf("{\"similarity\":null,\"same\":false,\"threshold\":%.4f", threshold);
             else printf("{\"similarity\":%.6f,\"same\":%s,\"threshold\":%.4f", similarity,
                         similarity >= threshold ? "true" : "false", threshold);
-            if (a.liveness) printf(",\"live\":[%s,%s],\"live_scores\":[%.4f,%.4f]", live[0] ? "true" : "false",
-                                   live[1] ? "true" : "false", live_scores[0], live_scores[1]);
-            printf("}\n");
+            if (a.liveness) printf(",\"live\":[%s,%s],\"live_scores\":[%.4f,%.4f],\"live_threshold\":%.4f",
+                                   live[0] ? "true" : "false", live[1] ? "true" : "false", live_scores[0], live_scores[1],
+                                   mf_liveness_threshold(&cl.lv));
+            printf(",\"precision\":\"%s\"}\n", cli_precision_name(a.precision));
         } else if (!refused) {
             printf("similarity %.4f (threshold %.4f): %s\n", similarity, threshold,
                    similarity >= threshold ? "same person" : "different people");

@@ -1,8 +1,11 @@
-/* mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--jobs N] [--json]
+/* mcuface eval lfw --data DIR [--recognizer NAME|FILE] [--folds K] [--jobs N] [--json] [--flip]
+ *                  [--precision float32|int8]
  * The official 10-fold LFW protocol run end to end from the raw 250x250
  * images: detect at the original scale (the face nearest the centre when
  * several), align, embed, cosine. An image without a detected face falls
- * back to a fixed central crop (FALLBACK below) and is counted in no_face. */
+ * back to a fixed central crop (FALLBACK below) and is counted in no_face.
+ * --precision applies to the detector and the recognizer; the reported
+ * threshold of the stored model is the one in the recognizer file used. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_recognizer.h"
 #include "lfw_protocol.h"
@@ -29,7 +32,8 @@ typedef struct lfw_job {
     size_t *next; /* shared work counter */
     size_t *done;
     pthread_mutex_t *lock;
-    const char *data, *recognizer;
+    const char *data;
+    const char *detector_path, *recognizer_path; /* resolved once, before the threads */
     int32_t dim;
     int flip;
     int status;
@@ -68,8 +72,13 @@ static void *embed_worker(void *arg)
     lfw_job *job = arg;
     cli_detector cd;
     cli_recognizer cr;
-    if (cli_detector_open(&cd, cli_model_path("retinaface_mnet025"))) { job->status = 1; return NULL; }
-    if (cli_recognizer_open(&cr, job->recognizer)) { cli_detector_close(&cd); job->status = 1; return NULL; }
+    /* Resolved files: the precision no longer picks anything. */
+    if (cli_detector_open(&cd, job->detector_path, CLI_PRECISION_FLOAT32)) { job->status = 1; return NULL; }
+    if (cli_recognizer_open(&cr, job->recognizer_path, CLI_PRECISION_FLOAT32)) {
+        cli_detector_close(&cd);
+        job->status = 1;
+        return NULL;
+    }
     cr.flip = job->flip;
     mf_face faces[MAX_FACES];
     mf_detect_options opt = mf_detect_default_options();
@@ -158,6 +167,7 @@ static int read_pairs(const char *path, int folds, pair_names **out)
 int eval_lfw(int argc, char **argv)
 {
     const char *data = NULL, *recognizer = CLI_DEFAULT_RECOGNIZER;
+    cli_precision precision = CLI_DEFAULT_PRECISION;
     int json = 0, flip = 0;
     long folds = 10, jobs = sysconf(_SC_NPROCESSORS_ONLN);
     for (int i = 1; i < argc; i++) {
@@ -166,13 +176,24 @@ int eval_lfw(int argc, char **argv)
         else if (!strcmp(a, "--flip")) flip = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
         else if (!strcmp(a, "--recognizer") && i + 1 < argc) recognizer = argv[++i];
+        else if (!strcmp(a, "--precision") && i + 1 < argc) {
+            if (cli_parse_precision(argv[++i], &precision)) return 2;
+        }
         else if (!strcmp(a, "--folds") && i + 1 < argc) {
             if (cli_parse_long("--folds", argv[++i], 1, 10, &folds)) return 2;
         } else if (!strcmp(a, "--jobs") && i + 1 < argc) {
             if (cli_parse_long("--jobs", argv[++i], 1, 64, &jobs)) return 2;
         } else return cli_usage_error("eval lfw: unknown option '%s'", a);
     }
-    if (!data) return cli_usage_error("usage: mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]");
+    if (!data)
+        return cli_usage_error("usage: mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--json] [--precision float32|int8]");
+    /* Resolved here so that a missing model is one line, not one per thread. */
+    static char detector_path[8192], recognizer_path[8192], recognizer_name[256];
+    if (cli_model_resolve(CLI_DEFAULT_DETECTOR, precision, detector_path, sizeof detector_path) ||
+        cli_model_resolve(recognizer, precision, recognizer_path, sizeof recognizer_path))
+        return 1;
+    if (cli_is_model_file(recognizer) || cli_model_name_at(recognizer, precision, recognizer_name, sizeof recognizer_name))
+        snprintf(recognizer_name, sizeof recognizer_name, "%s", recognizer);
     if (jobs < 1) jobs = 1;
     char path[4096];
     snprintf(path, sizeof path, "%s/pairs.txt", data);
@@ -196,7 +217,7 @@ int eval_lfw(int argc, char **argv)
 
     /* The embedding size comes from the model; open it once to ask. */
     cli_recognizer probe;
-    if (cli_recognizer_open(&probe, recognizer)) {
+    if (cli_recognizer_open(&probe, recognizer_path, precision)) {
         free(images);
         free(pairs);
         return 1;
@@ -209,7 +230,7 @@ int eval_lfw(int argc, char **argv)
 
     size_t next = 0, done = 0;
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    lfw_job job = {images, unique, &next, &done, &lock, data, recognizer, dim, flip, 0};
+    lfw_job job = {images, unique, &next, &done, &lock, data, detector_path, recognizer_path, dim, flip, 0};
     pthread_t threads[64];
     lfw_job per_thread[64];
     for (long t = 0; t < jobs; t++) {
@@ -239,14 +260,14 @@ int eval_lfw(int argc, char **argv)
         lfw_evaluate(scored, (size_t)pair_count, (int)folds, stored_threshold, &r);
         if (json) {
             printf("{\"accuracy\":%.5f,\"std\":%.5f,\"tar_at_far_1e-3\":%.5f,\"threshold\":%.4f,\"far\":%.5f,\"frr\":%.5f,\"no_face\":%zu,\"pairs\":%d,\"images\":%zu,"
-                   "\"folds\":%ld,\"recognizer\":\"%s\",\"flip\":%s,\"thresholds\":[",
-                   r.accuracy, r.std, r.tar_at_far_1e3, r.overall_threshold, r.far_at_overall, r.frr_at_overall, no_face, pair_count, unique, folds, recognizer,
-                   flip ? "true" : "false");
+                   "\"folds\":%ld,\"recognizer\":\"%s\",\"precision\":\"%s\",\"flip\":%s,\"thresholds\":[",
+                   r.accuracy, r.std, r.tar_at_far_1e3, r.overall_threshold, r.far_at_overall, r.frr_at_overall, no_face, pair_count, unique, folds, recognizer_name,
+                   cli_precision_name(precision), flip ? "true" : "false");
             for (int f = 0; f < r.folds; f++) printf("%s%.4f", f ? "," : "", r.thresholds[f]);
             printf("]}\n");
         } else {
             printf("LFW %s: accuracy %.2f%% +- %.2f (%ld folds, %d pairs), TAR@FAR=1e-3 %.2f%%, %zu of %zu images without a face\n",
-                   recognizer, 100 * r.accuracy, 100 * r.std, folds, pair_count, 100 * r.tar_at_far_1e3, no_face, unique);
+                   recognizer_name, 100 * r.accuracy, 100 * r.std, folds, pair_count, 100 * r.tar_at_far_1e3, no_face, unique);
         }
         free(scored);
     }

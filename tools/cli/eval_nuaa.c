@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 /* mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N] [--limit K] [--scores OUT.tsv]
+ *                   [--detector FILE|NAME] [--precision float32|int8]
  * Anti-spoofing error rates (ISO/IEC 30107-3) on DIR/labels.txt (`path live|spoof`):
  * the largest detected face of each frame gets a fused live score; a frame is
  * accepted as live when score >= T.
@@ -10,7 +11,9 @@
  * a correct rejection. Both counts are reported. EER: over all thresholds
  * (the distinct scores), the point where APCER and BPCER are closest, as
  * their mean. threshold_bpcer5: the highest threshold with BPCER <= 5%, which
- * is the one with the lowest APCER under that constraint. */
+ * is the one with the lowest APCER under that constraint. --precision applies
+ * to the detector and both liveness models; T defaults to the threshold the
+ * liveness model files carry (cli_liveness_open). */
 #include "cli.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
@@ -104,8 +107,9 @@ static int read_labels(const char *path, nuaa_frame **out, size_t *count)
 
 int eval_nuaa(int argc, char **argv)
 {
-    const char *data = NULL, *scores_path = NULL, *detector_path = NULL;
-    int json = 0;
+    const char *data = NULL, *scores_path = NULL, *detector = NULL;
+    cli_precision precision = CLI_DEFAULT_PRECISION;
+    int json = 0, have_threshold = 0;
     long size = 320, limit = 0;
     float threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
     for (int i = 1; i < argc; i++) {
@@ -113,19 +117,24 @@ int eval_nuaa(int argc, char **argv)
         if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
         else if (!strcmp(a, "--scores") && i + 1 < argc) scores_path = argv[++i];
-        else if (!strcmp(a, "--detector") && i + 1 < argc) detector_path = argv[++i];
+        else if (!strcmp(a, "--detector") && i + 1 < argc) detector = argv[++i];
+        else if (!strcmp(a, "--precision") && i + 1 < argc) {
+            if (cli_parse_precision(argv[++i], &precision)) return 2;
+        }
         else if (!strcmp(a, "--threshold") && i + 1 < argc) {
             char *end;
             threshold = strtof(argv[++i], &end);
             if (*end || !(threshold >= 0 && threshold <= 1))
                 return cli_usage_error("--threshold wants a live score in [0, 1], got '%s'", argv[i]);
+            have_threshold = 1;
         } else if (!strcmp(a, "--size") && i + 1 < argc) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
         } else if (!strcmp(a, "--limit") && i + 1 < argc) {
             if (cli_parse_long("--limit", argv[++i], 0, LONG_MAX, &limit)) return 2;
         } else return cli_usage_error("eval nuaa: unknown option '%s'", a);
     }
-    if (!data) return cli_usage_error("usage: mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N]");
+    if (!data)
+        return cli_usage_error("usage: mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N] [--precision float32|int8]");
     char path[4096];
     snprintf(path, sizeof path, "%s/labels.txt", data);
     nuaa_frame *frames = NULL;
@@ -141,9 +150,10 @@ int eval_nuaa(int argc, char **argv)
     memset(&cd, 0, sizeof cd);
     memset(&cl, 0, sizeof cl);
     int status = 0;
-    if (cli_detector_open(&cd, detector_path ? detector_path : cli_model_path("retinaface_mnet025")) ||
-        cli_liveness_open(&cl, NULL, 2))
+    if (cli_detector_open(&cd, detector, precision) || cli_liveness_open(&cl, NULL, 2, precision))
         status = 1;
+    else if (!have_threshold)
+        threshold = mf_liveness_threshold(&cl.lv); /* the default of the model files used */
     FILE *scores_out = NULL;
     if (!status && scores_path && !(scores_out = fopen(scores_path, "w"))) {
         fprintf(stderr, "mcuface: cannot write %s\n", scores_path);
@@ -234,15 +244,15 @@ int eval_nuaa(int argc, char **argv)
                 printf("{\"apcer\":%.6f,\"bpcer\":%.6f,\"acer\":%.6f,\"eer\":%.6f,\"threshold\":%.6f,"
                        "\"eer_threshold\":%.6f,\"threshold_bpcer5\":%.6f,\"apcer_at_bpcer5\":%.6f,"
                        "\"bpcer_at_bpcer5\":%.6f,\"live\":%zu,\"attack\":%zu,\"live_no_face\":%zu,"
-                       "\"attack_no_face\":%zu,\"size\":%ld}\n",
+                       "\"attack_no_face\":%zu,\"size\":%ld,\"precision\":\"%s\"}\n",
                        apcer, bpcer, acer, eer, threshold, eer_threshold, t5, apcer5, bpcer5, live, attack,
-                       live_missed, attack_missed, size);
+                       live_missed, attack_missed, size, cli_precision_name(precision));
             else
-                printf("NUAA dev (%zu live, %zu attack frames; no face: %zu live, %zu attack; detector size %ld)\n"
+                printf("NUAA dev (%zu live, %zu attack frames; no face: %zu live, %zu attack; detector size %ld; %s)\n"
                        "  at threshold %.4f: APCER %.2f%%  BPCER %.2f%%  ACER %.2f%%\n"
                        "  EER %.2f%% (threshold %.4f)\n"
                        "  threshold at BPCER <= 5%%: %.4f (APCER %.2f%%, BPCER %.2f%%)\n",
-                       live, attack, live_missed, attack_missed, size, threshold, 100 * apcer, 100 * bpcer,
+                       live, attack, live_missed, attack_missed, size, cli_precision_name(precision), threshold, 100 * apcer, 100 * bpcer,
                        100 * acer, 100 * eer, eer_threshold, t5, 100 * apcer5, 100 * bpcer5);
         }
         free(candidates);

@@ -10,7 +10,7 @@
 static int usage(FILE *out)
 {
     fputs("usage: mcuface COMMAND [options]\n"
-          "  detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE] [--precision float32|int8]\n"
+          "  detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE]\n"
           "      faces with boxes and 5 landmarks; --size = network long side (default 320, 0 = original)\n"
           "  embed IMAGE [--json] [--recognizer NAME] [--size N]\n"
           "      L2-normalised embedding of every face\n"
@@ -23,12 +23,12 @@ static int usage(FILE *out)
           "  decode IMAGE OUT.png\n"
           "      the decoded RGB pixels mcuface works on, as a lossless PNG\n"
           "  info MODEL [--size N | --input WxH]\n"
-          "      ops, parameters, MACs, weight bytes and planned peak arena\n"
+          "      ops, parameters, MACs, weight bytes, planned peak arena, workspace (int8: requantization part)\n"
           "  bench MODEL [--input WxH] [--runs N] [--warmup K] [--json]\n"
           "      single-thread speed: median and min ms per run, MACs, GMAC/s (deterministic input)\n"
           "  eval lfw --data DIR [--recognizer NAME] [--folds K] [--json]\n"
           "      10-fold LFW verification accuracy end to end from the raw images\n"
-          "  eval widerface --data DIR [--size N] [--json] [--model FILE] [--precision float32|int8]\n"
+          "  eval widerface --data DIR [--size N] [--json] [--model FILE]\n"
           "      average precision on the easy/medium/hard subsets (IoU 0.5)\n"
           "  liveness IMAGE [--json] [--threshold T] [--size N]\n"
           "      anti-spoofing: fused live score of every detected face and the live/spoof decision\n"
@@ -41,6 +41,12 @@ static int usage(FILE *out)
           "  identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]\n"
           "      who is each face? (1:N search; spoofed faces are never matched)\n",
           out);
+    fprintf(out,
+            "every command that opens models (all but decode and db init/list/delete/rename/export/import) takes\n"
+            "  --precision float32|int8   one precision for all its models (default %s): a model NAME means\n"
+            "      models/NAME.mfm or models/NAME_int8.mfm; a FILE (with a '/' or ending in .mfm) is used as it is.\n"
+            "      Default thresholds are the ones stored in the model files used.\n",
+            cli_precision_name(CLI_DEFAULT_PRECISION));
     return out == stdout ? 0 : 2;
 }
 
