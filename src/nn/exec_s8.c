@@ -1,8 +1,9 @@
 /* The int8 half of the executor (format 1.1): every check and every
  * multiplier, clamp and table was made by mf_op_prepare (nn/prepare.c),
  * which left them in model->aux; this only calls the kernels. Convolutions,
- * fully connected and element-wise ops go through nn/ops/kernels_s8_select.h
- * (Helium twins on an MVE build, the reference otherwise). */
+ * fully connected, element-wise ops and activation tables go through
+ * nn/ops/kernels_s8_select.h (Helium twins on an MVE build, the reference
+ * otherwise). */
 #include "nn/graph.h"
 #include "nn/ops/kernels_s8_select.h"
 #include <string.h>
@@ -84,7 +85,7 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         break;
     }
     case MF_OP_ACTIVATION:
-        mf_lookup_s8(x->data, mf_tensor_elements(x), (const int8_t *)(const void *)aux, out->data);
+        mf_s8_lookup(x->data, mf_tensor_elements(x), (const int8_t *)(const void *)aux, out->data);
         break;
     case MF_OP_POOL2D: {
         mf_pool_params pp = {(mf_pool)p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]};

@@ -62,19 +62,28 @@ MARK(quantize, 20)
 MARK(dequantize, 21)
 MARK(other, 22)
 
-/* The op kind's marker; conv is split by its kernel size. */
+enum { KINDS = 3 };
+static const char *const g_kind_names[KINDS] = {"conv_1x1", "conv_kxk", "depthwise"};
+static uint64_t g_kind_macs[KINDS];
+static uint32_t g_kind_ops[KINDS];
+
+/* The op kind's marker; conv is split by its kernel size. Tallies the
+ * multiply-accumulates of the convolutions (output elements x taps). */
 static void mark_op(const mf_model *m, const mf_op_record *op)
 {
+    const mf_tensor *out = &m->tensors[op->outputs[0]];
     switch (op->type) {
-    case MF_OP_CONV2D: {
+    case MF_OP_CONV2D: case MF_OP_DEPTHWISE_CONV2D: {
         const mf_tensor *w = &m->tensors[op->inputs[1]];
-        if (w->rank == 4 && w->dims[1] == 1 && w->dims[2] == 1)
-            graph_mark_conv_1x1();
-        else
-            graph_mark_conv_kxk();
+        const int kind = op->type == MF_OP_DEPTHWISE_CONV2D ? 2 : w->dims[1] == 1 && w->dims[2] == 1 ? 0 : 1;
+        g_kind_ops[kind]++;
+        const uint64_t taps = (uint64_t)w->dims[1] * w->dims[2] * (kind == 2 ? 1 : w->dims[3]);
+        g_kind_macs[kind] += mf_tensor_elements(out) * taps;
+        if (kind == 0) graph_mark_conv_1x1();
+        else if (kind == 1) graph_mark_conv_kxk();
+        else graph_mark_depthwise();
         break;
     }
-    case MF_OP_DEPTHWISE_CONV2D: graph_mark_depthwise(); break;
     case MF_OP_FULLY_CONNECTED: graph_mark_fully_connected(); break;
     case MF_OP_BINARY: graph_mark_binary(); break;
     case MF_OP_ACTIVATION: graph_mark_activation(); break;
@@ -90,6 +99,8 @@ static void mark_op(const mf_model *m, const mf_op_record *op)
 /* mf_model_run's loop (nn/exec.c) with a marker before each op. */
 static void run_profiled(mf_model *m)
 {
+    memset(g_kind_macs, 0, sizeof g_kind_macs);
+    memset(g_kind_ops, 0, sizeof g_kind_ops);
     for (uint32_t o = 0; o < m->op_count; o++) {
         graph_mark_glue();
         mf_op_record op;
@@ -98,6 +109,9 @@ static void run_profiled(mf_model *m)
         mf_op_eval(m, &op);
     }
     graph_mark_glue();
+    for (int k = 0; k < KINDS; k++)
+        printf("profile %s ops %lu macs %llu\n", g_kind_names[k], (unsigned long)g_kind_ops[k],
+               (unsigned long long)g_kind_macs[k]);
 }
 #endif
 

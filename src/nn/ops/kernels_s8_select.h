@@ -84,4 +84,14 @@ static inline void mf_s8_binary(mf_binary kind, const mf_binary_s8_params *p, co
     mf_binary_s8(kind, p, a_shape, a, b_shape, b, out, output);
 #endif
 }
+
+/* Activation as a 256-entry table; may run in place. */
+static inline void mf_s8_lookup(const int8_t *input, size_t count, const int8_t *table, int8_t *output)
+{
+#if MF_S8_HELIUM
+    mf_lookup_s8_mve(input, count, table, output);
+#else
+    mf_lookup_s8(input, count, table, output);
+#endif
+}
 #endif
