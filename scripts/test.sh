@@ -4,7 +4,8 @@
 #  2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
 #  3. the portable core compiled for the Cortex-M55 (no host-only calls);
 #  4. the Cortex-M55 firmware on QEMU mps3-an547: the detector's report must
-#     match the host's (docs/M55.md).
+#     match the host's; the Helium int8 kernels and whole int8 models on the
+#     Helium executor must match the reference byte for byte (docs/M55.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_deps.sh
@@ -26,3 +27,4 @@ scripts/build_m55.sh
 scripts/run_m55.sh
 scripts/test_m55_kernels.sh # Helium int8 kernels vs reference, bit for bit (about 3 s)
 scripts/test_m55_soft_crypto.sh # portable AES-256-GCM store hook, known answers on the target (about 1 s)
+scripts/test_m55_graph.sh   # whole int8 models, reference and Helium executors vs host, byte for byte (about 25 s)

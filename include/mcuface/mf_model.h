@@ -54,6 +54,8 @@ typedef struct mf_model {
     int32_t *op_aux;   /* per op: offset of its int8 parameters in aux, or -1 */
     int32_t *aux;      /* int8 parameters computed when planning (in the workspace) */
     uint32_t aux_words, aux_used;
+    void *scratch;        /* kernel scratch shared by all ops (in the workspace; Helium int8 conv) */
+    size_t scratch_bytes;
     size_t arena_bytes;
     uint8_t *arena;
     mf_model_stats stats;

@@ -1,8 +1,11 @@
 /* The int8 half of the executor (format 1.1): every check and every
  * multiplier, clamp and table was made by mf_op_prepare (nn/prepare.c),
- * which left them in model->aux; this only calls the kernels. */
+ * which left them in model->aux; this only calls the kernels. Convolutions,
+ * fully connected, element-wise ops and activation tables go through
+ * nn/ops/kernels_s8_select.h (Helium twins on an MVE build, the reference
+ * otherwise). */
 #include "nn/graph.h"
-#include "nn/ops/mf_kernels_s8.h"
+#include "nn/ops/kernels_s8_select.h"
 #include <string.h>
 
 static void conv_params_s8(const int32_t *p, const mf_tensor *x, const mf_tensor *out, const int32_t *aux,
@@ -57,9 +60,10 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         mf_channel_requant rq = {aux + 2, aux + 2 + channels};
         mf_shape4 is = mf_tensor_shape4(x), os = mf_tensor_shape4(out);
         if (op->type == MF_OP_CONV2D)
-            mf_conv_s8(&c, &rq, &is, x->data, w->dims[1], w->dims[2], w->data, bias_s32(m, op), &os, out->data, NULL);
+            mf_s8_conv(&c, &rq, &is, x->data, w->dims[1], w->dims[2], w->data, bias_s32(m, op), &os, out->data,
+                       m->scratch, m->scratch_bytes);
         else
-            mf_depthwise_conv_s8(&c, &rq, &is, x->data, w->dims[1], w->dims[2], w->data, bias_s32(m, op), &os,
+            mf_s8_depthwise_conv(&c, &rq, &is, x->data, w->dims[1], w->dims[2], w->data, bias_s32(m, op), &os,
                                  out->data);
         break;
     }
@@ -69,7 +73,7 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         const int32_t rows = (int32_t)(mf_tensor_elements(x) / (size_t)in_features);
         mf_fc_s8_params f = {x->zero_point, out->zero_point, aux[0], aux[1]};
         mf_channel_requant rq = {aux + 2, aux + 2 + out_features};
-        mf_fully_connected_s8(&f, &rq, x->data, rows, in_features, w->data, bias_s32(m, op), out_features, out->data);
+        mf_s8_fully_connected(&f, &rq, x->data, rows, in_features, w->data, bias_s32(m, op), out_features, out->data);
         break;
     }
     case MF_OP_BINARY: {
@@ -77,11 +81,11 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         mf_binary_s8_params bp;
         memcpy(&bp, aux, sizeof bp);
         mf_shape4 as = mf_tensor_shape4(x), bs = mf_tensor_shape4(b), os = mf_tensor_shape4(out);
-        mf_binary_s8((mf_binary)p[0], &bp, &as, x->data, &bs, b->data, &os, out->data);
+        mf_s8_binary((mf_binary)p[0], &bp, &as, x->data, &bs, b->data, &os, out->data);
         break;
     }
     case MF_OP_ACTIVATION:
-        mf_lookup_s8(x->data, mf_tensor_elements(x), (const int8_t *)(const void *)aux, out->data);
+        mf_s8_lookup(x->data, mf_tensor_elements(x), (const int8_t *)(const void *)aux, out->data);
         break;
     case MF_OP_POOL2D: {
         mf_pool_params pp = {(mf_pool)p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]};

@@ -46,6 +46,10 @@ int32_t mf_concat_layout(const mf_model *model, const mf_op_record *op, const mf
 #define MF_MAX_AUX_WORDS (1u << 26)
 /* Words of aux all ops need, from the file's records alone (before shapes). */
 uint64_t mf_model_aux_words(const mf_model *model);
+/* Bytes of kernel scratch the largest op needs with the kernels this build
+ * selects (nn/ops/kernels_s8_select.h), from the file's records alone; one
+ * region in the workspace serves every op in turn. 0 for the reference kernels. */
+uint64_t mf_model_scratch_bytes(const mf_model *model);
 /* Runs an op whose operands are int8 (or QUANTIZE / DEQUANTIZE). */
 void mf_op_eval_s8(mf_model *model, const mf_op_record *op);
 #endif

@@ -12,13 +12,14 @@ static size_t align_up(size_t n) { return (n + MF_ARENA_ALIGN - 1) & ~(size_t)(M
 size_t mf_model_workspace_bytes(const mf_model *model)
 {
     if (!model || model->state < 1) return 0;
-    uint64_t aux = mf_model_aux_words(model);
-    if (aux > MF_MAX_AUX_WORDS) return SIZE_MAX; /* no workspace can hold it: planning fails with MF_ENOMEM */
+    uint64_t aux = mf_model_aux_words(model), scratch = mf_model_scratch_bytes(model);
+    /* no workspace can hold these: planning fails with MF_ENOMEM */
+    if (aux > MF_MAX_AUX_WORDS || scratch > MF_MAX_AUX_WORDS * sizeof(int32_t)) return SIZE_MAX;
     return align_up((size_t)model->tensor_count * sizeof(mf_tensor)) +
            align_up((size_t)model->tensor_count * sizeof(mf_tensor_plan)) +
            align_up((size_t)model->tensor_count * sizeof(int32_t)) +
            align_up((size_t)model->op_count * sizeof(int32_t)) + align_up((size_t)aux * sizeof(int32_t)) +
-           MF_ARENA_ALIGN;
+           align_up((size_t)scratch) + MF_ARENA_ALIGN;
 }
 
 /* Loads every tensor's record into the table: constants point into the blob. */
@@ -138,6 +139,9 @@ int mf_model_plan(mf_model *model, void *workspace, size_t workspace_bytes, cons
     ws += align_up((size_t)model->op_count * sizeof(int32_t));
     model->aux = (int32_t *)(void *)ws;
     model->aux_words = (uint32_t)mf_model_aux_words(model);
+    ws += align_up((size_t)model->aux_words * sizeof(int32_t));
+    model->scratch_bytes = (size_t)mf_model_scratch_bytes(model);
+    model->scratch = model->scratch_bytes ? ws : NULL;
     model->aux_used = 0;
     for (uint32_t o = 0; o < model->op_count; o++) model->op_aux[o] = -1;
     model->state = 1;

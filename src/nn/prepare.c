@@ -3,7 +3,7 @@
  * looking at a shape again. */
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
-#include "nn/ops/mf_kernels_s8.h"
+#include "nn/ops/kernels_s8_select.h"
 #include <math.h>
 
 size_t mf_tensor_elements(const mf_tensor *t)
@@ -350,6 +350,29 @@ uint64_t mf_model_aux_words(const mf_model *model)
         words += op_aux_words(model, &op);
     }
     return words;
+}
+
+uint64_t mf_model_scratch_bytes(const mf_model *model)
+{
+    uint64_t most = 0;
+    for (uint32_t o = 0; o < model->op_count; o++) {
+        mf_op_record op;
+        mf_read_op(model, o, &op);
+        if (op.type != MF_OP_CONV2D || op.input_count < 2 || op.inputs[0] < 0 ||
+            rec_dtype(model, op.inputs[0]) != MF_DTYPE_S8 || weight_channels(model, &op) < 0 ||
+            mf_tensor_record(model, (uint32_t)op.inputs[1])[MF_TREC_RANK] != 4)
+            continue;
+        /* Weights are [out.c][kh][kw][in.c / groups]: the scratch depends on
+         * those alone, so one group of in.c / groups channels sizes it. */
+        int32_t w = op.inputs[1];
+        mf_conv_s8_params p = {.groups = 1};
+        mf_shape4 in = {1, 1, 1, rec_i32(model, w, MF_TREC_DIMS + 12)};
+        mf_shape4 out = {1, 1, 1, rec_i32(model, w, MF_TREC_DIMS)};
+        uint64_t bytes = mf_s8_conv_scratch_size(&p, &in, rec_i32(model, w, MF_TREC_DIMS + 4),
+                                                 rec_i32(model, w, MF_TREC_DIMS + 8), &out);
+        if (bytes > most) most = bytes;
+    }
+    return most;
 }
 
 /* Reserves this op's aux words (as counted by op_aux_words). */

@@ -1,7 +1,8 @@
 /* Cortex-M55 (QEMU mps3-an547) test of the Helium int8 kernels: every `_mve`
  * twin against its reference kernel on random shapes that exercise channel
  * tails (counts not a multiple of 16 or 4), padding, strides, dilation,
- * groups, clamps and extreme requantization parameters, compared byte for
+ * groups, clamps and extreme requantization parameters (and activation
+ * tables over lengths with tails, in place), compared byte for
  * byte (plus a guard band past the output, which neither may write). Prints
  * the differing indices, then `kernels_s8_m55: N passed, M failed`; exits 1
  * on any mismatch (QEMU's exit status through semihosting).
@@ -272,6 +273,26 @@ static void test_binary(int case_index)
             (size_t)out.n * out.h * out.w * out.c);
 }
 
+/* Random tables over random lengths (tails of 1..15 bytes, unaligned
+ * starts), out of place and in place. */
+static void test_lookup(int case_index)
+{
+    static int8_t table[256];
+    fill_s8(table, sizeof table);
+    const size_t count = rnd(0, 3) == 0 ? (size_t)rnd(0, 40) : (size_t)rnd(0, 5000);
+    const size_t skew = (size_t)rnd(0, 15);
+    fill_s8(g_in, count + skew);
+    clear_outputs();
+    mf_lookup_s8(g_in + skew, count, table, g_out_ref);
+    if (rnd(0, 1)) {
+        mf_lookup_s8_mve(g_in + skew, count, table, g_out_mve);
+    } else { /* in place, as the executor runs activations */
+        memcpy(g_out_mve, g_in + skew, count);
+        mf_lookup_s8_mve(g_out_mve, count, table, g_out_mve);
+    }
+    compare("lookup", case_index, count);
+}
+
 int main(void)
 {
     test_requantize();
@@ -279,6 +300,7 @@ int main(void)
     for (int i = 0; i < 300; i++) test_depthwise(i);
     for (int i = 0; i < 300; i++) test_fully_connected(i);
     for (int i = 0; i < 300; i++) test_binary(i);
+    for (int i = 0; i < 300; i++) test_lookup(i);
     printf("kernels_s8_m55: %d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;
 }
@@ -297,6 +319,8 @@ MARK(fully_connected_mve, 6)
 MARK(add_ref, 7)
 MARK(add_mve, 8)
 MARK(other, 9)
+MARK(lookup_ref, 10)
+MARK(lookup_mve, 11)
 
 static void check(const char *what, size_t n)
 {
@@ -363,6 +387,17 @@ int main(void)
     bench_mark_other();
     check("add", 28 * 28 * 128);
     printf("bench add 28x28x128 elements %d\n", 28 * 28 * 128);
+
+    /* activation table over 28x28x128 */
+    static int8_t table[256];
+    fill_s8(table, sizeof table);
+    bench_mark_lookup_ref();
+    mf_lookup_s8(g_in, 28 * 28 * 128, table, g_out_ref);
+    bench_mark_lookup_mve();
+    mf_lookup_s8_mve(g_in, 28 * 28 * 128, table, g_out_mve);
+    bench_mark_other();
+    check("lookup", 28 * 28 * 128);
+    printf("bench lookup 28x28x128 elements %d\n", 28 * 28 * 128);
     printf("done\n");
     return g_failed ? 1 : 0;
 }

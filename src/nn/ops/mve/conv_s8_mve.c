@@ -24,6 +24,15 @@ void mf_conv_s8_mve(const mf_conv_s8_params *p, const mf_channel_requant *rq, co
                     const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights, const int32_t *bias,
                     const mf_shape4 *out, int8_t *output, void *scratch)
 {
+    if (kh == 1 && kw == 1 && p->groups == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_top == 0 &&
+        p->pad_left == 0 && in->h == out->h && in->w == out->w) {
+        /* Every pixel is a row of in.c values and the weights are [out.c][in.c]:
+         * a fully connected layer over n*h*w rows, which keeps each group of
+         * four output channels' requantization in registers across the rows. */
+        const mf_fc_s8_params f = {p->input_zero_point, p->output_zero_point, p->act_min, p->act_max};
+        mf_fully_connected_s8_mve(&f, rq, input, out->n * out->h * out->w, in->c, weights, bias, out->c, output);
+        return;
+    }
     const int32_t in_per_group = in->c / p->groups, out_per_group = out->c / p->groups;
     const int32_t k = kh * kw * in_per_group; /* patch length = weight row length */
     int32_t *folded_bias = (int32_t *)scratch;

@@ -28,4 +28,6 @@ void mf_fully_connected_s8_mve(const mf_fc_s8_params *p, const mf_channel_requan
 /* Same-shape operands: 4 elements per vector; broadcasting calls the reference. */
 void mf_binary_s8_mve(mf_binary kind, const mf_binary_s8_params *p, const mf_shape4 *a_shape, const int8_t *a,
                       const mf_shape4 *b_shape, const int8_t *b, const mf_shape4 *out, int8_t *output);
+/* 16 lanes with gather loads from the table; may run in place. */
+void mf_lookup_s8_mve(const int8_t *input, size_t count, const int8_t *table, int8_t *output);
 #endif

@@ -1,0 +1,97 @@
+/* The int8 kernels the executor (nn/exec_s8.c) calls, chosen at build time:
+ * with MF_USE_MVE=1 (port/an547's MF_M55_MVE option, which also compiles
+ * src/nn/ops/mve/) the Helium twins, otherwise the reference kernels.
+ * The twins are bit-exact with the reference (tests/m55: kernel by kernel;
+ * tests/m55_graph: whole models against the host) and call the reference
+ * themselves where they have no vector path (depthwise channel multiplier
+ * other than 1, broadcasting binary ops), so the choice changes the speed,
+ * never a byte of the results. */
+#ifndef MCUFACE_NN_KERNELS_S8_SELECT_H
+#define MCUFACE_NN_KERNELS_S8_SELECT_H
+#include "nn/ops/mf_kernels_s8.h"
+
+#if defined(MF_USE_MVE) && MF_USE_MVE
+#if !defined(__ARM_FEATURE_MVE) || !(__ARM_FEATURE_MVE & 1)
+#error "MF_USE_MVE needs a target with integer Helium (MVE), e.g. -mcpu=cortex-m55"
+#endif
+#include "nn/ops/mve/mf_kernels_s8_mve.h"
+#define MF_S8_HELIUM 1
+#else
+#define MF_S8_HELIUM 0
+#endif
+
+/* Scratch bytes the selected convolution kernel needs (16-byte aligned). */
+static inline size_t mf_s8_conv_scratch_size(const mf_conv_s8_params *p, const mf_shape4 *in, int32_t kh,
+                                             int32_t kw, const mf_shape4 *out)
+{
+#if MF_S8_HELIUM
+    return mf_conv_s8_mve_scratch_size(p, in, kh, kw, out);
+#else
+    return mf_conv_s8_scratch_size(p, in, kh, kw, out);
+#endif
+}
+
+/* Convolution; SCRATCH holds SCRATCH_BYTES. Should they be fewer than the
+ * Helium kernel needs (the planner reserves enough, so this is a guard, not
+ * a path), the reference kernel runs instead. */
+static inline void mf_s8_conv(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
+                              const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights,
+                              const int32_t *bias, const mf_shape4 *out, int8_t *output, void *scratch,
+                              size_t scratch_bytes)
+{
+#if MF_S8_HELIUM
+    if (scratch && mf_conv_s8_mve_scratch_size(p, in, kh, kw, out) <= scratch_bytes) {
+        mf_conv_s8_mve(p, rq, in, input, kh, kw, weights, bias, out, output, scratch);
+        return;
+    }
+#else
+    (void)scratch_bytes;
+#endif
+    mf_conv_s8(p, rq, in, input, kh, kw, weights, bias, out, output, scratch);
+}
+
+static inline void mf_s8_depthwise_conv(const mf_conv_s8_params *p, const mf_channel_requant *rq,
+                                        const mf_shape4 *in, const int8_t *input, int32_t kh, int32_t kw,
+                                        const int8_t *weights, const int32_t *bias, const mf_shape4 *out,
+                                        int8_t *output)
+{
+#if MF_S8_HELIUM
+    mf_depthwise_conv_s8_mve(p, rq, in, input, kh, kw, weights, bias, out, output);
+#else
+    mf_depthwise_conv_s8(p, rq, in, input, kh, kw, weights, bias, out, output);
+#endif
+}
+
+static inline void mf_s8_fully_connected(const mf_fc_s8_params *p, const mf_channel_requant *rq,
+                                         const int8_t *input, int32_t rows, int32_t in_features,
+                                         const int8_t *weights, const int32_t *bias, int32_t out_features,
+                                         int8_t *output)
+{
+#if MF_S8_HELIUM
+    mf_fully_connected_s8_mve(p, rq, input, rows, in_features, weights, bias, out_features, output);
+#else
+    mf_fully_connected_s8(p, rq, input, rows, in_features, weights, bias, out_features, output);
+#endif
+}
+
+static inline void mf_s8_binary(mf_binary kind, const mf_binary_s8_params *p, const mf_shape4 *a_shape,
+                                const int8_t *a, const mf_shape4 *b_shape, const int8_t *b, const mf_shape4 *out,
+                                int8_t *output)
+{
+#if MF_S8_HELIUM
+    mf_binary_s8_mve(kind, p, a_shape, a, b_shape, b, out, output);
+#else
+    mf_binary_s8(kind, p, a_shape, a, b_shape, b, out, output);
+#endif
+}
+
+/* Activation as a 256-entry table; may run in place. */
+static inline void mf_s8_lookup(const int8_t *input, size_t count, const int8_t *table, int8_t *output)
+{
+#if MF_S8_HELIUM
+    mf_lookup_s8_mve(input, count, table, output);
+#else
+    mf_lookup_s8(input, count, table, output);
+#endif
+}
+#endif

@@ -1,0 +1,120 @@
+/* Host side of the Cortex-M55 whole-graph check (tests/m55_graph): the
+ * inputs and the expected outputs, computed with the host build's reference
+ * kernels.
+ *   graph_ref_host run MODEL NxHxWxC INPUT OUTPUTS
+ *       plans MODEL at NxHxWxC, loads INPUT (the raw bytes of input 0),
+ *       runs it and writes every output's bytes, in order, to OUTPUTS.
+ *   graph_ref_host detector-input MODEL IMAGE LONG_SIDE INPUT
+ *       decodes IMAGE and writes to INPUT the detector network input that
+ *       mf_detect builds from it (resized to LONG_SIDE, quantized for an
+ *       int8 model); prints NxHxWxC. */
+#include "mcuface/mf_detect.h"
+#include "mcuface/mf_model.h"
+#include "mcuface/mf_status.h"
+#include "mf_image_file.h"
+#include "mf_posix.h"
+#include "nn/graph.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MEMORY_BYTES (256u * 1024u * 1024u)
+
+static int fail(const char *what, int err)
+{
+    fprintf(stderr, "graph_ref_host: %s: %s\n", what, mf_status_str(err));
+    return 1;
+}
+
+static int write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0) {
+        fprintf(stderr, "graph_ref_host: cannot write %s\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+static size_t tensor_bytes(const mf_tensor *t) { return mf_tensor_elements(t) * mf_dtype_bytes(t->dtype); }
+
+static int run(const char *model_path, const char *dims_text, const char *input_path, const char *out_path)
+{
+    int32_t dims[4];
+    if (sscanf(dims_text, "%dx%dx%dx%d", (int *)&dims[0], (int *)&dims[1], (int *)&dims[2], (int *)&dims[3]) != 4)
+        return fail(dims_text, MF_EINVAL);
+    mf_mapped_file file, input_file;
+    int err = mf_map_file(model_path, &file);
+    if (err) return fail(model_path, err);
+    if ((err = mf_map_file(input_path, &input_file))) return fail(input_path, err);
+    uint8_t *memory = aligned_alloc(16, MEMORY_BYTES);
+    if (!memory) return fail("memory", MF_ENOMEM);
+    mf_model m;
+    size_t arena = 0;
+    if ((err = mf_model_open(&m, file.data, file.size))) return fail("open", err);
+    const size_t workspace = (mf_model_workspace_bytes(&m) + 15u) & ~(size_t)15u;
+    if ((err = mf_model_plan(&m, memory, workspace, dims, 4, &arena))) return fail("plan", err);
+    if (workspace + arena > MEMORY_BYTES) return fail("arena", MF_ENOMEM);
+    if ((err = mf_model_bind(&m, memory + workspace, arena))) return fail("bind", err);
+    mf_tensor *input = mf_model_input(&m, 0);
+    if (tensor_bytes(input) != input_file.size) {
+        fprintf(stderr, "graph_ref_host: %s has %zu bytes, the input takes %zu\n", input_path, input_file.size,
+                tensor_bytes(input));
+        return 1;
+    }
+    memcpy(input->data, input_file.data, input_file.size);
+    if ((err = mf_model_run(&m))) return fail("run", err);
+    size_t total = 0;
+    for (int i = 0; i < mf_model_output_count(&m); i++) total += tensor_bytes(mf_model_output(&m, i));
+    uint8_t *outputs = malloc(total ? total : 1), *to = outputs;
+    if (!outputs) return fail("memory", MF_ENOMEM);
+    for (int i = 0; i < mf_model_output_count(&m); i++) {
+        const mf_tensor *t = mf_model_output(&m, i);
+        memcpy(to, t->data, tensor_bytes(t));
+        to += tensor_bytes(t);
+    }
+    int status = write_file(out_path, outputs, total);
+    free(outputs);
+    free(memory);
+    mf_unmap_file(&input_file);
+    mf_unmap_file(&file);
+    return status;
+}
+
+static int detector_input(const char *model_path, const char *image_path, long long_side, const char *out_path)
+{
+    mf_mapped_file file;
+    mf_image image;
+    int err = mf_map_file(model_path, &file);
+    if (err) return fail(model_path, err);
+    if ((err = mf_image_load(image_path, &image))) return fail(image_path, err);
+    mf_detector det;
+    if ((err = mf_detector_open(&det, file.data, file.size))) return fail("open", err);
+    int32_t w, h;
+    mf_detector_input_size(image.width, image.height, (int32_t)long_side, &w, &h);
+    uint8_t *memory = aligned_alloc(16, MEMORY_BYTES);
+    if (!memory) return fail("memory", MF_ENOMEM);
+    const size_t workspace = (mf_detector_workspace_bytes(&det) + 15u) & ~(size_t)15u;
+    size_t arena = 0;
+    if ((err = mf_detector_plan(&det, w, h, memory, workspace, &arena))) return fail("plan", err);
+    if (workspace + arena > MEMORY_BYTES) return fail("arena", MF_ENOMEM);
+    if ((err = mf_detector_bind(&det, memory + workspace, arena))) return fail("bind", err);
+    if ((err = mf_detect(&det, &image, NULL, NULL, 0)) < 0) return fail("detect", err);
+    const mf_tensor *input = mf_model_input(&det.model, 0);
+    int status = write_file(out_path, input->data, tensor_bytes(input));
+    if (!status) printf("1x%dx%dx3\n", (int)h, (int)w);
+    free(memory);
+    mf_image_free(&image);
+    mf_unmap_file(&file);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 6 && !strcmp(argv[1], "run")) return run(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 6 && !strcmp(argv[1], "detector-input"))
+        return detector_input(argv[2], argv[3], strtol(argv[4], NULL, 10), argv[5]);
+    fprintf(stderr, "usage: graph_ref_host run MODEL NxHxWxC INPUT OUTPUTS\n"
+                    "       graph_ref_host detector-input MODEL IMAGE LONG_SIDE INPUT\n");
+    return 2;
+}
