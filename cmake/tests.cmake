@@ -5,7 +5,7 @@ file(GLOB_RECURSE MF_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/*/
 file(GLOB MF_TEST_SUPPORT CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/support/*.c)
 add_library(mf_test_support STATIC ${MF_TEST_SUPPORT} ${CMAKE_SOURCE_DIR}/tests/mf_test.c)
 target_include_directories(mf_test_support PUBLIC ${CMAKE_SOURCE_DIR}/tests ${CMAKE_SOURCE_DIR}/tests/support ${CMAKE_SOURCE_DIR}/src)
-target_link_libraries(mf_test_support PUBLIC mcuface_posix mcuface_eval)
+target_link_libraries(mf_test_support PUBLIC mcuface_posix mcuface_soft_crypto mcuface_eval)
 
 get_filename_component(MF_SHARED_DIR ${CMAKE_SOURCE_DIR}/../shared ABSOLUTE)
 foreach(src ${MF_TEST_SOURCES})

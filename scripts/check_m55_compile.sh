@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Compiles every file of the portable core with arm-none-eabi-gcc for the
-# Cortex-M55 (Helium + FPU): a host-only call or header fails here.
+# Cortex-M55 (Helium + FPU): a host-only call or header fails here. Also the
+# portable ports (port/soft_crypto) the firmware links.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 count=0
-for f in src/*.c src/nn/*.c src/nn/ops/ref/*.c src/vision/*.c src/face/*.c src/store/*.c; do
+for f in src/*.c src/nn/*.c src/nn/ops/ref/*.c src/vision/*.c src/face/*.c src/store/*.c \
+         port/soft_crypto/*.c; do
   [ -e "$f" ] || continue
   arm-none-eabi-gcc -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -std=c11 -O2 -Wall -Wextra -Werror \
-    -Iinclude -Isrc -c "$f" -o "$out/$(echo "$f" | tr / _).o"
+    -Iinclude -Isrc -Iport/soft_crypto -c "$f" -o "$out/$(echo "$f" | tr / _).o"
   count=$((count + 1))
 done
 echo "cortex-m55: compiled $count core files"
