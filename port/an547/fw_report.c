@@ -70,6 +70,8 @@ static int fail(const char *what, int err)
     return err;
 }
 
+/* The input precision, for the report: read through the model handles inside
+ * mf_detector / mf_liveness / mf_recognizer (no public accessor). */
 static const char *dtype_name(const mf_tensor *t) { return t && t->dtype == 2 ? "int8" : "float32"; }
 
 static void print_model(const char *role, const fw_blob *blob, const mf_model_stats *st, const mf_tensor *input)
