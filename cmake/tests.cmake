@@ -21,6 +21,7 @@ foreach(src ${MF_TEST_SOURCES})
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     ENVIRONMENT "MCUFACE_SHARED=${MF_SHARED_DIR};MCUFACE_BUILD=${CMAKE_BINARY_DIR};MCUFACE_SOURCE=${CMAKE_SOURCE_DIR}")
 endforeach()
+include(${CMAKE_SOURCE_DIR}/cmake/store_soft_crypto_tests.cmake)
 include(${CMAKE_SOURCE_DIR}/cmake/model_fixtures.cmake)
 include(${CMAKE_SOURCE_DIR}/cmake/kernel_fixtures.cmake)
 include(${CMAKE_SOURCE_DIR}/cmake/liveness_tests.cmake)

@@ -25,3 +25,4 @@ echo "== Cortex-M55 firmware on QEMU (pipeline report vs host)"
 scripts/build_m55.sh
 scripts/run_m55.sh
 scripts/test_m55_kernels.sh # Helium int8 kernels vs reference, bit for bit (about 3 s)
+scripts/test_m55_soft_crypto.sh # portable AES-256-GCM store hook, known answers on the target (about 1 s)

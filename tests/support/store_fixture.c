@@ -1,13 +1,39 @@
+#define _DEFAULT_SOURCE
 #include "support/store_fixture.h"
 #include "mcuface/mf_status.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+
+int fixture_os_random(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    while (len > 0) {
+        ssize_t n = getrandom(buf, len, 0);
+        if (n <= 0) return MF_EIO;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return MF_OK;
+}
+
+int fixture_crypto_with(store_fixture *fx, uint32_t key_seed, const char *hook)
+{
+    for (int i = 0; i < MF_STORE_KEY_BYTES; i++) fx->key[i] = (uint8_t)(key_seed * 131u + (uint32_t)i * 7u + 1u);
+    if (strcmp(hook, "mbedtls") == 0)
+        return mf_store_crypto_mbedtls_init(&fx->gcm, mf_store_key_from_bytes, fx->key, &fx->crypto);
+    if (strcmp(hook, "soft") == 0)
+        return mf_store_crypto_soft_init(&fx->soft, fx->key, fixture_os_random, NULL, &fx->crypto);
+    fprintf(stderr, "unknown store crypto hook '%s' (mbedtls or soft)\n", hook);
+    return MF_EINVAL;
+}
 
 int fixture_crypto(store_fixture *fx, uint32_t key_seed)
 {
-    for (int i = 0; i < MF_STORE_KEY_BYTES; i++) fx->key[i] = (uint8_t)(key_seed * 131u + (uint32_t)i * 7u + 1u);
-    return mf_store_crypto_mbedtls_init(&fx->gcm, mf_store_key_from_bytes, fx->key, &fx->crypto);
+    const char *hook = getenv("MCUFACE_STORE_CRYPTO");
+    return fixture_crypto_with(fx, key_seed, hook && *hook ? hook : "mbedtls");
 }
 
 static int plain_seal(void *ctx, const uint8_t *nonce, const uint8_t *aad, size_t aad_len, const uint8_t *plain,
@@ -72,6 +98,7 @@ void fixture_release(store_fixture *fx)
 {
     fixture_unmount(fx);
     mf_store_crypto_mbedtls_free(&fx->gcm);
+    mf_store_crypto_soft_wipe(&fx->soft);
 }
 
 static uint32_t xorshift(uint32_t *s)

@@ -3,6 +3,7 @@
 #define MF_STORE_FIXTURE_H
 #include "mcuface/mf_store.h"
 #include "mf_store_posix.h"
+#include "store_crypto_soft.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,11 +13,18 @@ typedef struct store_fixture {
     void *ram;
     mf_store_crypto crypto;
     mf_store_crypto_mbedtls gcm;
+    mf_store_crypto_soft soft;
     uint8_t key[MF_STORE_KEY_BYTES];
 } store_fixture;
 
-/* AES-256-GCM (mbedtls) under a key made from KEY_SEED. Returns MF_OK. */
+/* AES-256-GCM under a key made from KEY_SEED: mbedtls, or the portable hook
+ * (port/soft_crypto) when $MCUFACE_STORE_CRYPTO is "soft", so the same store
+ * tests run on both. Returns MF_OK, MF_EINVAL for another value of the variable. */
 int fixture_crypto(store_fixture *fx, uint32_t key_seed);
+/* The same, naming the hook: "mbedtls" or "soft". */
+int fixture_crypto_with(store_fixture *fx, uint32_t key_seed, const char *hook);
+/* Nonce source for the portable hook on the host: getrandom(). */
+int fixture_os_random(void *ctx, uint8_t *buf, size_t len);
 /* A stand-in hook with no secrecy (cipher = plain, tag = 16 zero bytes), so
  * fuzzers can reach the record and template checks behind the tag. */
 void fixture_plain_crypto(mf_store_crypto *crypto);
