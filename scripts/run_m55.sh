@@ -4,7 +4,7 @@
 # reference's on the same models and raw images. Build first with
 # scripts/build_m55.sh. Lines starting with "info " (workspace bytes, pointer
 # size, stack) are platform facts and are left out; every other line must be
-# identical, byte for byte, when every model takes int8 input (or with
+# identical, byte for byte, when every model is int8 (`precision int8`; or with
 # MF_M55_EXACT=1). With a float32 model in the set, libm differences (newlib
 # vs glibc erff/expf/tanhf) may change the last bits of its outputs: then
 # every line must still have the same words, float fields (decimal and the
@@ -49,7 +49,7 @@ tol, exact = float(sys.argv[3]), sys.argv[4]
 if not dev or dev[-1] != "done":
     sys.exit("run_m55: M55 report incomplete")
 models = [l.split() for l in host if l.startswith("model ")]
-all_int8 = all(t[t.index("input") + 1] == "int8" for t in models)
+all_int8 = all(t[t.index("precision") + 1] == "int8" for t in models)
 exact = exact == "1" or (exact == "auto" and all_int8)
 if host == dev:
     print(f"run_m55: {len(dev)} lines, byte for byte identical")

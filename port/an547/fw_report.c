@@ -70,16 +70,18 @@ static int fail(const char *what, int err)
     return err;
 }
 
-/* The input precision, for the report: read through the model handles inside
+/* The input's type, for the report: read through the model handles inside
  * mf_detector / mf_liveness / mf_recognizer (no public accessor). */
 static const char *dtype_name(const mf_tensor *t) { return t && t->dtype == 2 ? "int8" : "float32"; }
 
+/* int8 when the plan computed int8 requantization parameters (an int8 graph
+ * may still take float input and quantize it with its first op). */
 static void print_model(const char *role, const fw_blob *blob, const mf_model_stats *st, const mf_tensor *input)
 {
-    printf("model %s file %lu weights %llu params %llu ops %lu input %s macs %llu arena %lu\n", role,
+    printf("model %s file %lu weights %llu params %llu ops %lu precision %s input %s macs %llu arena %lu\n", role,
            (unsigned long)blob->bytes, (unsigned long long)st->weight_bytes, (unsigned long long)st->param_count,
-           (unsigned long)st->op_count, dtype_name(input), (unsigned long long)st->macs,
-           (unsigned long)st->arena_bytes);
+           (unsigned long)st->op_count, st->quant_bytes ? "int8" : "float32", dtype_name(input),
+           (unsigned long long)st->macs, (unsigned long)st->arena_bytes);
 }
 
 /* The store's nonces. A device draws them from its TRNG; this test makes
