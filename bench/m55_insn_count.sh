@@ -1,74 +1,97 @@
 #!/usr/bin/env bash
 # Executed instructions per pipeline stage of the Cortex-M55 firmware, counted
 # exactly by the QEMU TCG plugin bench/qemu_plugin/insn_count.c (QEMU is not
-# cycle accurate: instructions are the repeatable measure). Builds with
-# scripts/build_m55.sh when build-m55/ is missing. Stages are delimited by
-# marker addresses taken from the ELF:
-#   start       reset to mf_detector_open (.data copy, .bss zero, semihosting init)
-#   open        mf_detector_open (model validation, including the CRC of the blob)
-#   plan        mf_detector_plan (shapes, arena plan; once per image size)
-#   preprocess  fw_mark_detect_begin: mf_detect's checks, resize + mean subtraction to the float input
-#   network     mf_model_run entry
-#   decode      return from mf_model_run inside mf_detect: scores, sort, prior decode, NMS
-#   report      fw_mark_detect_end: printing the faces (and the next image's bind)
-# Prints a table with MACs (model stats of the planned sizes) and MACs per instruction.
+# cycle accurate: instructions are the repeatable measure), for the two
+# firmware builds of scripts/build_m55.sh: build-m55/firmware.elf (reference C
+# kernels, MF_M55_MVE=OFF) and build-m55/firmware_mve.elf (MF_M55_MVE=ON,
+# Helium kernels). Builds them when missing. Stages start at marker addresses
+# taken from the ELF (port/an547/fw_report.c calls fw_mark_* at each stage):
+#   start       reset to the first fw_mark_setup (.data copy, .bss zero, semihosting init)
+#   setup       fw_mark_setup: model open (CRC of each blob), plans, store mount; per image the detector plan + bind
+#   detect_pre  fw_mark_detect: mf_detect's checks, resize + quantization into the detector input
+#   detect_net  the `bl mf_model_run` inside mf_detect: the detector network
+#   decode      the instruction after it: scores, sort, prior decode, NMS
+#   liveness    fw_mark_liveness: two crops, two MiniFASNet networks, softmax fusion
+#   align       fw_mark_align: similarity estimate + warp to 112x112
+#   embed       fw_mark_embed: input conversion, recognizer network, L2 normalisation
+#   match       fw_mark_match: 1:N search (probes) or enrollment (AES-GCM seal, flash program)
+#   report      fw_mark_report: printing
+# Prints, per build and stage, instructions, the MACs done there (from the
+# report's `work` lines: model stats x runs) and MACs per instruction, then
+# the reference/Helium ratio per stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build-m55
-elf=$out/firmware.elf
 plugin=$out/insn_count.so
-[ -f "$elf" ] && [ -f "$plugin" ] || scripts/build_m55.sh
+[ -f "$out/firmware.elf" ] && [ -f "$out/firmware_mve.elf" ] && [ -f "$plugin" ] || scripts/build_m55.sh
 
 addr() {
   local a
-  a=$(arm-none-eabi-nm "$elf" | awk -v s="$1" '$3 == s { print $1 }')
-  [ -n "$a" ] || { echo "m55_insn_count: no symbol $1 in $elf" >&2; exit 1; }
+  a=$(arm-none-eabi-nm "$1" | awk -v s="$2" '$3 == s { print $1 }')
+  [ -n "$a" ] || { echo "m55_insn_count: no symbol $2 in $1" >&2; exit 1; }
   echo "0x$a"
 }
-# The instruction after mf_detect's call to mf_model_run: where decoding starts.
-disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=mf_detect "$elf")
-ret_site=$(echo "$disasm" | awk '/bl[ \t].*<mf_model_run>/ { found = 1; next } found && /^ +[0-9a-f]+:/ { sub(":", "", $1); if (!done) print $1; done = 1 }')
-[ -n "$ret_site" ] || { echo "m55_insn_count: no call to mf_model_run in mf_detect" >&2; exit 1; }
 
-marks="mark=$(addr mf_detector_open):open,mark=$(addr mf_detector_plan):plan"
-marks+=",mark=$(addr fw_mark_detect_begin):preprocess,mark=$(addr mf_model_run):network"
-marks+=",mark=0x$ret_site:decode,mark=$(addr fw_mark_detect_end):report"
-cmd="qemu-system-arm -M mps3-an547 -nographic -semihosting-config enable=on,target=native -kernel $elf -plugin $plugin,$marks -d plugin -D $out/insn_count.log"
-echo "$ $cmd"
-rm -f "$out/insn_count.log"
-timeout 600 $cmd >"$out/insn_count_fw.txt"
+count() { # ELF NAME -> build-m55/insn_count_NAME.{log,txt}
+  local elf=$1 name=$2
+  # The call to mf_model_run inside mf_detect, and the instruction after it.
+  local disasm sites
+  disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=mf_detect "$elf")
+  sites=$(echo "$disasm" | awk '/^ +[0-9a-f]+:/ { a = $1; sub(":", "", a) }
+    /bl[ \t].*<mf_model_run>/ { print a; found = 1; next } found { print a; exit }')
+  [ "$(echo "$sites" | wc -l)" -eq 2 ] || { echo "m55_insn_count: no call to mf_model_run in mf_detect" >&2; exit 1; }
+  local marks="" stage
+  for stage in setup detect liveness align embed match report; do
+    marks+="mark=$(addr "$elf" fw_mark_$stage):${stage/detect/detect_pre},"
+  done
+  marks+="mark=0x$(echo "$sites" | sed -n 1p):detect_net,mark=0x$(echo "$sites" | sed -n 2p):decode"
+  local cmd="qemu-system-arm -M mps3-an547 -nographic -semihosting-config enable=on,target=native -kernel $elf -plugin $plugin,$marks -d plugin -D $out/insn_count_$name.log"
+  echo "$ $cmd"
+  rm -f "$out/insn_count_$name.log"
+  local start=$(date +%s)
+  timeout 600 $cmd >"$out/insn_count_$name.txt"
+  echo "($name: $(($(date +%s) - start)) s wall)"
+}
 
-python3 - "$out/insn_count_fw.txt" "$out/insn_count.log" <<'PY'
+count "$out/firmware.elf" ref
+count "$out/firmware_mve.elf" mve
+
+python3 - "$out" <<'PY'
 import sys
-fw = [l for l in open(sys.argv[1]).read().splitlines() if not l.startswith("info ")]
-log = open(sys.argv[2]).read().splitlines()
-images = [l.split() for l in fw if l.startswith("image ")]
-if not fw or fw[-1] != "done" or not images:
-    sys.exit("m55_insn_count: firmware report incomplete")
-macs = sum(int(t[t.index("macs") + 1]) for t in images)
-pixels = sum(int(t[3].split("x")[0]) * int(t[3].split("x")[1]) for t in images)
-faces = sum(int(t[t.index("faces") + 1]) for t in images)
-regions, total = {}, None
-for l in log:
-    t = l.split()
-    if t[:2] == ["insn_count", "region"]:
-        regions[t[2]] = (int(t[4]), int(t[6]))
-    elif t[:2] == ["insn_count", "total"]:
-        total = int(t[2])
-if total is None:
-    sys.exit("m55_insn_count: no counts in the plugin log")
-n = len(images)
-print(f"images: {n} ({', '.join(t[2] + ' ' + t[3] for t in images)}), {faces} faces, {macs} network MACs")
-print(f"{'stage':<11} {'instructions':>14} {'per image':>13} {'entries':>7}  notes")
-for name in ["start", "open", "plan", "preprocess", "network", "decode", "report"]:
-    insns, entries = regions.get(name, (0, 0))
-    note = ""
-    if name == "network":
-        note = f"{macs} MACs, {macs / insns:.3f} MACs/instruction, {insns / macs:.2f} instructions/MAC"
-    elif name == "preprocess":
-        note = f"{insns / pixels:.1f} instructions/pixel"
-    elif name == "decode":
-        note = f"{faces} faces kept"
-    print(f"{name:<11} {insns:>14} {insns // n if name in ('preprocess', 'network', 'decode') else '':>13} {entries:>7}  {note}")
-print(f"{'total':<11} {total:>14}")
+out = sys.argv[1]
+stages = ["start", "setup", "detect_pre", "detect_net", "decode", "liveness", "align", "embed", "match", "report"]
+def load(name):
+    fw = [l for l in open(f"{out}/insn_count_{name}.txt").read().splitlines() if not l.startswith("info ")]
+    if not fw or fw[-1] != "done":
+        sys.exit(f"m55_insn_count: {name} firmware report incomplete")
+    work = {t[1]: (int(t[3]), int(t[5])) for t in (l.split() for l in fw if l.startswith("work "))}
+    regions, total = {}, None
+    for l in open(f"{out}/insn_count_{name}.log"):
+        t = l.split()
+        if t[:2] == ["insn_count", "region"]:
+            regions[t[2]] = (int(t[4]), int(t[6]))
+        elif t[:2] == ["insn_count", "total"]:
+            total = int(t[2])
+    if total is None:
+        sys.exit(f"m55_insn_count: no counts in {name}'s plugin log")
+    images = sum(1 for l in fw if l.startswith("image "))
+    return work, regions, total, images
+macs_of = {"detect_net": "detector", "liveness": "liveness", "embed": "recognizer"}
+runs = {}
+for name, title in [("ref", "reference C kernels (MF_M55_MVE=OFF)"), ("mve", "Helium kernels (MF_M55_MVE=ON)")]:
+    work, regions, total, images = load(name)
+    runs[name] = regions, total
+    print(f"\n{title}: {images} images; runs: " + ", ".join(f"{k} {v[0]}" for k, v in work.items()))
+    print(f"{'stage':<11} {'instructions':>14} {'entries':>7} {'MACs':>12} {'MACs/insn':>9}")
+    for s in stages:
+        insns, entries = regions.get(s, (0, 0))
+        macs = work[macs_of[s]][1] if s in macs_of else 0
+        ratio = f"{macs / insns:.3f}" if macs and insns else ""
+        print(f"{s:<11} {insns:>14} {entries:>7} {macs if macs else '':>12} {ratio:>9}")
+    print(f"{'total':<11} {total:>14}")
+print(f"\n{'stage':<11} {'ref/mve instructions':>20}")
+for s in stages + ["total"]:
+    r = runs["ref"][1] if s == "total" else runs["ref"][0].get(s, (0, 0))[0]
+    m = runs["mve"][1] if s == "total" else runs["mve"][0].get(s, (0, 0))[0]
+    print(f"{s:<11} {(f'{r / m:.2f}x' if m else ''):>20}")
 PY

@@ -3,9 +3,10 @@
 #  1. the Release build and every test (fixtures come from PyTorch at test time);
 #  2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
 #  3. the portable core compiled for the Cortex-M55 (no host-only calls);
-#  4. the Cortex-M55 firmware on QEMU mps3-an547: the detector's report must
-#     match the host's; the Helium int8 kernels and whole int8 models on the
-#     Helium executor must match the reference byte for byte (docs/M55.md).
+#  4. the Cortex-M55 firmware on QEMU mps3-an547 (reference and Helium builds):
+#     the whole pipeline's report must match the host's; the Helium int8
+#     kernels and whole int8 models on the Helium executor must match the
+#     reference byte for byte (docs/M55.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_deps.sh
@@ -22,7 +23,7 @@ BUILD_DIR=build-asan scripts/build.sh -DMF_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWit
 echo "== Cortex-M55 compile of the portable core"
 scripts/check_m55_compile.sh
 
-echo "== Cortex-M55 firmware on QEMU (detector report vs host)"
+echo "== Cortex-M55 firmware on QEMU (pipeline report vs host)"
 scripts/build_m55.sh
 scripts/run_m55.sh
 scripts/test_m55_kernels.sh # Helium int8 kernels vs reference, bit for bit (about 3 s)

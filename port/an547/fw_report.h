@@ -1,34 +1,60 @@
-/* The firmware's detection report: runs the face detector on a list of raw
- * RGB888 images and prints one line per image and per face. Portable C (only
- * printf): the firmware and the host reference (tools/fwref) both compile
- * this file, so the two texts can only differ in the numbers. */
+/* The firmware's pipeline report: detect, liveness, align, embed and match
+ * against a small enrolled store, on raw RGB888 test images, printed line by
+ * line. Portable C (only printf): the firmware and the host reference
+ * (tools/fwref) both compile this file, so the two texts can only differ
+ * where the arithmetic differs, and for int8 models they must not differ at
+ * all (scripts/run_m55.sh compares them byte for byte). */
 #ifndef MCUFACE_FW_REPORT_H
 #define MCUFACE_FW_REPORT_H
 #include <stddef.h>
 #include <stdint.h>
 
+/* The network input the detector is sized for (a VGA camera frame halved):
+ * the memory report plans at this size, and test images fit inside it. */
+#define FW_FRAME_WIDTH 320
+#define FW_FRAME_HEIGHT 240
+
+typedef struct fw_blob {
+    const void *data; /* a model file, 16-byte aligned, used in place */
+    size_t bytes;
+} fw_blob;
+
+typedef struct fw_models {
+    fw_blob detector;
+    fw_blob liveness[2]; /* MiniFASNetV2, MiniFASNetV1SE */
+    int liveness_count;  /* 1 or 2 */
+    fw_blob recognizer;
+} fw_models;
+
+/* NAME is "enroll-IDENTITY" (the largest live face is enrolled as
+ * IDENTITY) or "probe-LABEL" (every face is matched against the store). */
 typedef struct fw_image {
     const char *name;
     const uint8_t *rgb; /* tightly packed RGB888, width * height * 3 bytes */
     int32_t width, height;
 } fw_image;
 
-/* Opens the detector MODEL (used in place, 16-byte aligned), then for each
- * image plans at the image's own size (the network sees the pixels as they
- * are; no resize), detects with the default options and prints:
- *   model weights W params P ops O
- *   info workspace S pointer P          (platform-dependent, not compared)
- *   image I NAME WxH macs M arena A faces N   (MACs and arena of this size)
- *   face J d SCORE X1 Y1 X2 Y2 L0..L9 h SCORE X1 ... L9   (h: float bits in hex)
- *   done
- * MEMORY (caller-owned, 16-byte aligned) holds the workspace and the arena;
- * when it is too small the line names the bytes needed. Returns MF_OK or the
- * first negative mf_status (also printed as `error ...`). */
-int fw_report_run(const void *model, size_t model_bytes, const fw_image *images, int count, void *memory,
-                  size_t memory_bytes);
+/* Opens and plans the models, mounts an empty store on a RAM flash (keyed
+ * by a fixed test key, deterministic nonces), then for each image in order:
+ * detects (planned at the image's own size, at most the frame), and for
+ * each face checks liveness; live faces are aligned, embedded and either
+ * enrolled (enroll images: the largest live face) or matched (probe images:
+ * top-1 identity, accepted at the recognizer's threshold). MEMORY
+ * (caller-owned, 16-byte aligned) holds the workspaces and the one arena;
+ * faces, the aligned face, the liveness crop's result and the store live
+ * outside it. Lines starting with "info " hold platform facts (workspace
+ * bytes, pointer size) and are not compared. Returns MF_OK or the first
+ * negative mf_status (also printed as `error ...`). */
+int fw_report_run(const fw_models *models, const fw_image *images, int count, void *memory, size_t memory_bytes);
 
-/* Empty functions called around each mf_detect: the instruction-counting
- * plugin (bench/qemu_plugin) switches regions when they execute. */
-void fw_mark_detect_begin(void);
-void fw_mark_detect_end(void);
+/* Empty functions called at the start of each stage: the
+ * instruction-counting plugin (bench/qemu_plugin) switches regions when
+ * they execute (bench/m55_insn_count.sh). */
+void fw_mark_setup(void);
+void fw_mark_detect(void);
+void fw_mark_liveness(void);
+void fw_mark_align(void);
+void fw_mark_embed(void);
+void fw_mark_match(void);
+void fw_mark_report(void);
 #endif

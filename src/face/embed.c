@@ -64,8 +64,11 @@ int mf_recognizer_plan(mf_recognizer *rec, void *workspace, size_t workspace_byt
     int err = mf_model_plan(&rec->model, workspace, workspace_bytes, dims, 4, arena_bytes);
     if (err) return err;
     const mf_tensor *out = mf_model_output(&rec->model, 0);
-    if (out->rank != 2 || out->dims[0] != 1 || out->dims[1] < 1 || out->dims[1] > MF_EMBEDDING_MAX_DIM)
+    if (out->rank != 2 || out->dims[0] != 1 || out->dims[1] < 1 || out->dims[1] > MF_EMBEDDING_MAX_DIM ||
+        out->dtype != MF_DTYPE_F32)
         return MF_EUNSUPPORTED;
+    int32_t in_dtype = mf_model_input(&rec->model, 0)->dtype;
+    if (in_dtype != MF_DTYPE_F32 && in_dtype != MF_DTYPE_S8) return MF_EUNSUPPORTED;
     rec->dim = out->dims[1];
     rec->state = 2;
     return MF_OK;
@@ -96,7 +99,12 @@ int mf_embed(mf_recognizer *rec, const mf_image *aligned, float *embedding, int3
     if (!aligned || !embedding || dim < rec->dim || aligned->width != MF_ALIGNED_SIZE ||
         aligned->height != MF_ALIGNED_SIZE || aligned->channels != 3)
         return MF_EINVAL;
-    int err = mf_image_to_tensor_f32(aligned, mf_model_input(&rec->model, 0)->data, rec->mean, rec->scale, rec->swap_rb);
+    mf_tensor *input = mf_model_input(&rec->model, 0);
+    /* int8 recognizers take the face already quantized (as mf_detect does) */
+    int err = input->dtype == MF_DTYPE_S8
+                  ? mf_image_to_tensor_s8(aligned, input->data, rec->mean, rec->scale, rec->swap_rb, input->scale,
+                                          input->zero_point)
+                  : mf_image_to_tensor_f32(aligned, input->data, rec->mean, rec->scale, rec->swap_rb);
     if (!err) err = mf_model_run(&rec->model);
     if (err) return err;
     const float *out = mf_model_output(&rec->model, 0)->data;

@@ -5,7 +5,9 @@
  * (docs/models/MINIFASNET.md). */
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_status.h"
+#include "nn/graph.h"
 #include "vision/resize.h"
+#include "vision/to_tensor.h"
 #include <math.h>
 #include <string.h>
 
@@ -102,7 +104,10 @@ int mf_liveness_plan(mf_liveness *lv, void *workspace, size_t workspace_bytes, s
         int err = mf_model_plan(m, (uint8_t *)workspace + offset, ws, dims, 4, &bytes);
         if (err) return err;
         const mf_tensor *out = mf_model_output(m, 0);
-        if (!out || out->dtype != 1 || out->rank < 1 || elements(out) != MF_LIVENESS_CLASSES) return MF_EUNSUPPORTED;
+        if (!out || out->dtype != MF_DTYPE_F32 || out->rank < 1 || elements(out) != MF_LIVENESS_CLASSES)
+            return MF_EUNSUPPORTED;
+        int32_t in_dtype = mf_model_input(m, 0)->dtype;
+        if (in_dtype != MF_DTYPE_F32 && in_dtype != MF_DTYPE_S8) return MF_EUNSUPPORTED;
         lv->workspace_offsets[i] = offset;
         offset += ws;
         if (bytes > largest) largest = bytes;
@@ -234,14 +239,14 @@ int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *fac
     for (int i = 0; i < lv->model_count; i++) {
         err = mf_liveness_crop(image, face, lv->crop_scales[i], &crop, result->crops[i]);
         if (err) return err;
-        /* RGB uint8 -> BGR float 0..255, NHWC (Silent-Face feeds cv2's BGR pixels as floats, no scaling). */
-        float *in = mf_model_input(&lv->models[i], 0)->data;
-        const uint8_t *p = lv->crop_pixels;
-        for (size_t k = 0; k < (size_t)SIDE * SIDE; k++, p += 3, in += 3) {
-            in[0] = (float)p[2];
-            in[1] = (float)p[1];
-            in[2] = (float)p[0];
-        }
+        /* RGB uint8 -> BGR 0..255, NHWC (Silent-Face feeds cv2's BGR pixels as floats, no scaling);
+         * int8 models take it already quantized, as mf_detect does. */
+        static const float zero[3] = {0, 0, 0}, one[3] = {1, 1, 1};
+        mf_tensor *in = mf_model_input(&lv->models[i], 0);
+        err = in->dtype == MF_DTYPE_S8
+                  ? mf_image_to_tensor_s8(&crop, in->data, zero, one, 1, in->scale, in->zero_point)
+                  : mf_image_to_tensor_f32(&crop, in->data, zero, one, 1);
+        if (err) return err;
         err = mf_model_run(&lv->models[i]);
         if (err) return err;
         const float *logits = mf_model_output(&lv->models[i], 0)->data;

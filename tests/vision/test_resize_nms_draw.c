@@ -89,6 +89,29 @@ static void test_to_tensor(void)
     MF_CHECK_EQ_INT(mf_image_to_tensor_f32(&img, NULL, mean, scale, 0), MF_EINVAL);
 }
 
+/* int8 input: the float values above quantized, by hand: ties round away
+ * from zero (-1.5 -> -2, 13.5 -> 14), the zero point is added, and the
+ * result saturates at 127. */
+static void test_to_tensor_s8(void)
+{
+    uint8_t px[2 * 1 * 3] = {10, 20, 30, 40, 50, 60};
+    mf_image img = {px, 2, 1, 6, 3};
+    int8_t out[6];
+    const float mean_ties[3] = {13, 2, 3}, mean[3] = {1, 2, 3}, scale[3] = {0.5f, 1, 2};
+    MF_CHECK_EQ_INT(mf_image_to_tensor_s8(&img, out, mean_ties, scale, 0, 1.0f, 0), MF_OK);
+    const int8_t want_ties[6] = {-2, 18, 54, 14, 48, 114};
+    MF_CHECK(!memcmp(out, want_ties, 6));
+    MF_CHECK_EQ_INT(mf_image_to_tensor_s8(&img, out, mean, scale, 0, 0.5f, -3), MF_OK);
+    const int8_t want_rgb[6] = {6, 33, 105, 36, 93, 127}; /* 4.5, 18, 54, 19.5, 48, 114 at scale 0.5, zp -3 */
+    MF_CHECK(!memcmp(out, want_rgb, 6));
+    MF_CHECK_EQ_INT(mf_image_to_tensor_s8(&img, out, mean, scale, 1, 0.5f, -3), MF_OK);
+    const int8_t want_bgr[6] = {26, 33, 25, 56, 93, 127}; /* 14.5, 18, 14, 29.5, 48, 74 */
+    MF_CHECK(!memcmp(out, want_bgr, 6));
+    MF_CHECK_EQ_INT(mf_image_to_tensor_s8(&img, out, mean, scale, 0, 0.0f, 0), MF_EINVAL);
+    MF_CHECK_EQ_INT(mf_image_to_tensor_s8(&img, out, mean, scale, 0, 1.0f, 128), MF_EINVAL);
+    MF_CHECK_EQ_INT(mf_image_to_tensor_s8(&img, NULL, mean, scale, 0, 1.0f, 0), MF_EINVAL);
+}
+
 static void test_iou(void)
 {
     mf_box a = {0, 0, 10, 10, 1}, b = {5, 0, 15, 10, 1}, far = {20, 20, 30, 30, 1}, dot = {3, 3, 3, 3, 1};
@@ -216,6 +239,7 @@ int main(void)
     MF_RUN(test_resize_2x2_to_4x4);
     MF_RUN(test_crop_resize);
     MF_RUN(test_to_tensor);
+    MF_RUN(test_to_tensor_s8);
     MF_RUN(test_iou);
     MF_RUN(test_nms_hand_set);
     MF_RUN(test_nms_random_vs_reference);

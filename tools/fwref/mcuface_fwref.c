@@ -1,10 +1,10 @@
 /* mcuface-fwref: the host side of the Cortex-M55 firmware check.
- *   mcuface-fwref prepare IN_IMAGE OUT_DIR NAME LONG_SIDE
- *       decodes IN_IMAGE, resizes it (long side LONG_SIDE, aspect kept, the
- *       library's bilinear resize) and writes OUT_DIR/NAME_WxH.rgb (raw
- *       RGB888); prints the path written.
- *   mcuface-fwref detect MODEL IMAGE.rgb...
- *       prints exactly what the firmware prints for the same model and raw
+ *   mcuface-fwref prepare IN_IMAGE OUT_DIR NAME LONG_SIDE SHORT_SIDE
+ *       decodes IN_IMAGE, resizes it to fit a LONG_SIDE x SHORT_SIDE frame
+ *       in either orientation (aspect kept, the library's bilinear resize)
+ *       and writes OUT_DIR/NAME_WxH.rgb (raw RGB888); prints the path.
+ *   mcuface-fwref pipeline DETECTOR LIVENESS[,LIVENESS2] RECOGNIZER IMAGE.rgb...
+ *       prints exactly what the firmware prints for the same models and raw
  *       images (port/an547/fw_report.c is compiled into both). */
 #include "fw_report.h"
 #include "mcuface/mf_detect.h"
@@ -12,6 +12,7 @@
 #include "mf_image_file.h"
 #include "mf_posix.h"
 #include "vision/resize.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 #define MAX_IMAGES 16
 #define MEMORY_BYTES (64u * 1024u * 1024u)
 
-static int prepare(const char *in, const char *dir, const char *name, long long_side)
+static int prepare(const char *in, const char *dir, const char *name, long long_side, long short_side)
 {
     mf_image src, dst;
     int err = mf_image_load(in, &src);
@@ -27,8 +28,14 @@ static int prepare(const char *in, const char *dir, const char *name, long long_
         fprintf(stderr, "mcuface-fwref: %s: %s\n", in, mf_status_str(err));
         return 1;
     }
-    int32_t w, h;
-    mf_detector_input_size(src.width, src.height, (int32_t)long_side, &w, &h);
+    /* the largest scale at which the long side fits LONG_SIDE and the short side SHORT_SIDE */
+    int32_t longest = src.width > src.height ? src.width : src.height;
+    int32_t shortest = src.width > src.height ? src.height : src.width;
+    double s = (double)long_side / longest, s_short = (double)short_side / shortest;
+    if (s_short < s) s = s_short;
+    int32_t w = (int32_t)floor(src.width * s + 0.5), h = (int32_t)floor(src.height * s + 0.5);
+    if (w < 1) w = 1;
+    if (h < 1) h = 1;
     size_t bytes = (size_t)w * h * 3;
     uint8_t *pixels = malloc(bytes);
     char path[4096];
@@ -68,30 +75,57 @@ static int parse_name(const char *path, char *name, size_t name_size, int32_t *w
     return MF_OK;
 }
 
-static int detect(const char *model_path, int count, char **paths)
+/* "A,B" -> up to two paths (the liveness models). */
+static int split_pair(char *list, char **paths)
+{
+    char *comma = strchr(list, ',');
+    paths[0] = list;
+    if (!comma) return 1;
+    *comma = 0;
+    paths[1] = comma + 1;
+    return strchr(paths[1], ',') ? -1 : 2;
+}
+
+static int pipeline(char *detector, char *liveness, char *recognizer, int count, char **paths)
 {
     if (count > MAX_IMAGES) {
         fprintf(stderr, "mcuface-fwref: at most %d images\n", MAX_IMAGES);
         return 1;
     }
-    static char names[MAX_IMAGES][256];
-    static mf_mapped_file files[MAX_IMAGES];
-    fw_image images[MAX_IMAGES];
-    mf_mapped_file model;
-    int err = mf_map_file(model_path, &model);
-    if (err) {
-        fprintf(stderr, "mcuface-fwref: %s: %s\n", model_path, mf_status_str(err));
-        return 1;
+    enum { DET, LV0, LV1, REC, MODELS };
+    char *model_paths[MODELS] = {detector, NULL, NULL, recognizer};
+    int lv_count = split_pair(liveness, model_paths + LV0);
+    if (lv_count < 1) {
+        fprintf(stderr, "mcuface-fwref: at most two liveness models\n");
+        return 2;
     }
-    int status = 1, mapped = 0;
+    static char names[MAX_IMAGES][256];
+    static mf_mapped_file files[MAX_IMAGES], model_files[MODELS];
+    fw_image images[MAX_IMAGES];
+    int status = 1, mapped = 0, models_mapped = 0;
     void *memory = NULL;
+    fw_models models = {.liveness_count = lv_count};
+    for (; models_mapped < MODELS; models_mapped++) {
+        if (!model_paths[models_mapped]) continue;
+        int err = mf_map_file(model_paths[models_mapped], &model_files[models_mapped]);
+        if (err) {
+            fprintf(stderr, "mcuface-fwref: %s: %s\n", model_paths[models_mapped], mf_status_str(err));
+            goto out;
+        }
+    }
+    fw_blob *blobs[MODELS] = {&models.detector, &models.liveness[0], &models.liveness[1], &models.recognizer};
+    for (int m = 0; m < MODELS; m++) {
+        blobs[m]->data = model_files[m].data;
+        blobs[m]->bytes = model_files[m].size;
+    }
     for (; mapped < count; mapped++) {
         fw_image *im = &images[mapped];
         if (parse_name(paths[mapped], names[mapped], sizeof names[mapped], &im->width, &im->height)) {
             fprintf(stderr, "mcuface-fwref: %s: want NAME_WxH.rgb\n", paths[mapped]);
             goto out;
         }
-        if ((err = mf_map_file(paths[mapped], &files[mapped])) != MF_OK) {
+        int err = mf_map_file(paths[mapped], &files[mapped]);
+        if (err) {
             fprintf(stderr, "mcuface-fwref: %s: %s\n", paths[mapped], mf_status_str(err));
             goto out;
         }
@@ -108,27 +142,28 @@ static int detect(const char *model_path, int count, char **paths)
         fprintf(stderr, "mcuface-fwref: out of memory\n");
         goto out;
     }
-    status = fw_report_run(model.data, model.size, images, count, memory, MEMORY_BYTES) ? 1 : 0;
+    status = fw_report_run(&models, images, count, memory, MEMORY_BYTES) ? 1 : 0;
 out:
     free(memory);
     for (int i = 0; i < mapped; i++) mf_unmap_file(&files[i]);
-    mf_unmap_file(&model);
+    for (int m = 0; m < models_mapped; m++)
+        if (model_paths[m]) mf_unmap_file(&model_files[m]);
     return status;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc == 6 && !strcmp(argv[1], "prepare")) {
-        char *end;
-        long side = strtol(argv[5], &end, 10);
-        if (*end || side < 1 || side > 4096) {
-            fprintf(stderr, "mcuface-fwref: LONG_SIDE wants 1..4096\n");
+    if (argc == 7 && !strcmp(argv[1], "prepare")) {
+        char *end1, *end2;
+        long side = strtol(argv[5], &end1, 10), short_side = strtol(argv[6], &end2, 10);
+        if (*end1 || *end2 || side < 1 || side > 4096 || short_side < 1 || short_side > side) {
+            fprintf(stderr, "mcuface-fwref: LONG_SIDE wants 1..4096, SHORT_SIDE 1..LONG_SIDE\n");
             return 2;
         }
-        return prepare(argv[2], argv[3], argv[4], side);
+        return prepare(argv[2], argv[3], argv[4], side, short_side);
     }
-    if (argc >= 3 && !strcmp(argv[1], "detect")) return detect(argv[2], argc - 3, argv + 3);
-    fprintf(stderr, "usage: mcuface-fwref prepare IN_IMAGE OUT_DIR NAME LONG_SIDE\n"
-                    "       mcuface-fwref detect MODEL IMAGE_WxH.rgb...\n");
+    if (argc >= 5 && !strcmp(argv[1], "pipeline")) return pipeline(argv[2], argv[3], argv[4], argc - 5, argv + 5);
+    fprintf(stderr, "usage: mcuface-fwref prepare IN_IMAGE OUT_DIR NAME LONG_SIDE SHORT_SIDE\n"
+                    "       mcuface-fwref pipeline DETECTOR LIVENESS[,LIVENESS2] RECOGNIZER IMAGE_WxH.rgb...\n");
     return 2;
 }
