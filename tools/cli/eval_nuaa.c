@@ -1,5 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 /* mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N] [--limit K] [--scores OUT.tsv]
+ *                   [--precision float32|int8]
+ * --precision int8 runs minifasnet_v2_int8 + minifasnet_v1se_int8 (the detector stays as chosen).
  * Anti-spoofing error rates (ISO/IEC 30107-3) on DIR/labels.txt (`path live|spoof`):
  * the largest detected face of each frame gets a fused live score; a frame is
  * accepted as live when score >= T.
@@ -104,7 +106,7 @@ static int read_labels(const char *path, nuaa_frame **out, size_t *count)
 
 int eval_nuaa(int argc, char **argv)
 {
-    const char *data = NULL, *scores_path = NULL, *detector_path = NULL;
+    const char *data = NULL, *scores_path = NULL, *detector_path = NULL, *precision = "float32";
     int json = 0;
     long size = 320, limit = 0;
     float threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
@@ -114,6 +116,11 @@ int eval_nuaa(int argc, char **argv)
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
         else if (!strcmp(a, "--scores") && i + 1 < argc) scores_path = argv[++i];
         else if (!strcmp(a, "--detector") && i + 1 < argc) detector_path = argv[++i];
+        else if (!strcmp(a, "--precision") && i + 1 < argc) {
+            precision = argv[++i];
+            if (strcmp(precision, "float32") && strcmp(precision, "int8"))
+                return cli_usage_error("--precision wants float32 or int8, got '%s'", precision);
+        }
         else if (!strcmp(a, "--threshold") && i + 1 < argc) {
             char *end;
             threshold = strtof(argv[++i], &end);
@@ -136,13 +143,17 @@ int eval_nuaa(int argc, char **argv)
         return 1;
     }
     size_t count = limit > 0 && (size_t)limit < total ? (size_t)limit : total;
+    static char int8_paths[2][8192];
+    snprintf(int8_paths[0], sizeof int8_paths[0], "%s", cli_model_path("minifasnet_v2_int8"));
+    snprintf(int8_paths[1], sizeof int8_paths[1], "%s", cli_model_path("minifasnet_v1se_int8"));
+    const char *const liveness_int8[2] = {int8_paths[0], int8_paths[1]};
     cli_detector cd;
     cli_liveness cl;
     memset(&cd, 0, sizeof cd);
     memset(&cl, 0, sizeof cl);
     int status = 0;
     if (cli_detector_open(&cd, detector_path ? detector_path : cli_model_path("retinaface_mnet025")) ||
-        cli_liveness_open(&cl, NULL, 2))
+        cli_liveness_open(&cl, strcmp(precision, "int8") ? NULL : liveness_int8, 2))
         status = 1;
     FILE *scores_out = NULL;
     if (!status && scores_path && !(scores_out = fopen(scores_path, "w"))) {
