@@ -85,8 +85,21 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         break;
     }
     case MF_OP_ACTIVATION:
-        mf_s8_lookup(x->data, mf_tensor_elements(x), (const int8_t *)(const void *)aux, out->data);
+        if (p[0] == MF_ACT_PRELU) {
+            const int32_t channels = x->dims[x->rank - 1];
+            mf_prelu_s8_params pp = {x->zero_point, out->zero_point, aux[0], aux[1], aux + 2, aux + 2 + channels};
+            mf_prelu_s8(&pp, x->data, mf_tensor_elements(x), channels, out->data);
+        } else {
+            mf_s8_lookup(x->data, mf_tensor_elements(x), (const int8_t *)(const void *)aux, out->data);
+        }
         break;
+    case MF_OP_MEAN: {
+        mf_mean_s8_params mp = {x->zero_point, out->zero_point, aux[0], aux[1]};
+        mf_shape4 is = mf_tensor_shape4(x);
+        /* the file counts axes from the tensor's first; the kernel from n of the 4-d view */
+        mf_mean_s8(&mp, &is, x->data, (uint32_t)p[0] << (4 - x->rank), out->data);
+        break;
+    }
     case MF_OP_POOL2D: {
         mf_pool_params pp = {(mf_pool)p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]};
         mf_shape4 is = mf_tensor_shape4(x), os = mf_tensor_shape4(out);

@@ -322,6 +322,16 @@ static int64_t weight_channels(const mf_model *m, const mf_op_record *op)
     return rec_i32(m, w, MF_TREC_DIMS + 4 * (op->type == MF_OP_DEPTHWISE_CONV2D ? 3 : 0));
 }
 
+/* Slopes of an int8 PReLU from its record (checked against the input when
+ * planning), or -1. */
+static int64_t prelu_channels(const mf_model *m, const mf_op_record *op)
+{
+    int32_t v = op->input_count > 1 ? op->inputs[1] : -1;
+    if (v < 0 || mf_tensor_record(m, (uint32_t)v)[MF_TREC_RANK] != 1) return -1;
+    int32_t c = rec_i32(m, v, MF_TREC_DIMS);
+    return c < 1 ? -1 : c;
+}
+
 #define MF_BINARY_S8_WORDS ((uint32_t)(sizeof(mf_binary_s8_params) / sizeof(int32_t)))
 #define MF_LUT_S8_WORDS 64u
 
@@ -336,7 +346,12 @@ static uint64_t op_aux_words(const mf_model *m, const mf_op_record *op)
         return c < 0 ? 0 : 2 + 2 * (uint64_t)c;
     }
     case MF_OP_BINARY: return MF_BINARY_S8_WORDS;
-    case MF_OP_ACTIVATION: return MF_LUT_S8_WORDS;
+    case MF_OP_ACTIVATION: {
+        if (op->params[0] != MF_ACT_PRELU) return MF_LUT_S8_WORDS;
+        int64_t c = prelu_channels(m, op);
+        return c < 0 ? 0 : 2 + 2 * (uint64_t)c;
+    }
+    case MF_OP_MEAN: return 2;
     default: return 0;
     }
 }
@@ -472,6 +487,52 @@ static int prepare_binary_s8(mf_model *m, const mf_op_record *op)
     return MF_OK;
 }
 
+/* The requantized value of an int8 difference (|d| <= 255) times REAL stays
+ * far inside int32, so adding a zero point cannot overflow. */
+static int requant_fits(double real) { return 255.0 * real < 1073741824.0; }
+
+/* PReLU: one multiplier for x >= zero point, one per channel (the slope's
+ * sign carried by the multiplier) below it (mf_prelu_s8). */
+static int prepare_prelu_s8(mf_model *m, const mf_op_record *op)
+{
+    const mf_tensor *x = &m->tensors[op->inputs[0]], *out = &m->tensors[op->outputs[0]];
+    if (op->input_count < 2 || op->inputs[1] < 0 || !m->plans[op->inputs[1]].is_const) return MF_EINVAL;
+    const mf_tensor *slopes = &m->tensors[op->inputs[1]];
+    int32_t channels = x->dims[x->rank - 1];
+    int err = check_feature_vector(m, op->inputs[1], channels);
+    if (!err) err = same_shape(m, op);
+    if (err) return err;
+    int32_t *a = claim_aux(m, op);
+    if (!a || prelu_channels(m, op) != channels) return MF_EINVAL;
+    const double ratio = (double)x->scale / (double)out->scale;
+    if (!requant_fits(ratio) || mf_quantize_multiplier(ratio, &a[0], &a[1])) return MF_EINVAL;
+    const float *s = slopes->data;
+    for (int32_t c = 0; c < channels; c++) {
+        if (!isfinite(s[c])) return MF_EINVAL;
+        double real = ratio * fabs((double)s[c]);
+        if (!requant_fits(real) || mf_quantize_multiplier(real, &a[2 + c], &a[2 + channels + c])) return MF_EINVAL;
+        if (s[c] < 0.0f) a[2 + c] = -a[2 + c]; /* in [-(2^31 - 1), -2^30]: no overflow */
+    }
+    return MF_OK;
+}
+
+/* Mean: one multiplier, input_scale / (output_scale x reduced count). */
+static int prepare_mean_s8(mf_model *m, const mf_op_record *op)
+{
+    const mf_tensor *x = &m->tensors[op->inputs[0]], *out = &m->tensors[op->outputs[0]];
+    if (!valid_q(x) || !valid_q(out)) return MF_EINVAL;
+    int err = prepare_mean(m, op);
+    if (err) return err;
+    size_t reduced = mf_tensor_elements(x) / mf_tensor_elements(out);
+    /* the int32 sum of |x - zp| <= 255 per element */
+    if ((uint64_t)reduced * 255u > INT32_MAX) return MF_EUNSUPPORTED;
+    int32_t *a = claim_aux(m, op);
+    if (!a) return MF_EINVAL;
+    const double real = (double)x->scale / ((double)out->scale * (double)reduced);
+    if (!requant_fits(real * (double)reduced) || mf_quantize_multiplier(real, &a[0], &a[1])) return MF_EINVAL;
+    return MF_OK;
+}
+
 /* Any activation but PReLU becomes a 256-entry table: dequantize, apply in
  * double (relu, relu6, leaky relu) or through the float kernel, requantize. */
 static int prepare_activation_s8(mf_model *m, const mf_op_record *op)
@@ -479,7 +540,7 @@ static int prepare_activation_s8(mf_model *m, const mf_op_record *op)
     const mf_tensor *x = &m->tensors[op->inputs[0]], *out = &m->tensors[op->outputs[0]];
     int32_t act = op->params[0];
     if (!valid_q(x) || !valid_q(out)) return MF_EINVAL;
-    if (act == MF_ACT_PRELU) return MF_EUNSUPPORTED;
+    if (act == MF_ACT_PRELU) return prepare_prelu_s8(m, op);
     int err = same_shape(m, op);
     if (err) return err;
     int32_t *aux = claim_aux(m, op);
@@ -536,6 +597,7 @@ static int prepare_s8(mf_model *m, const mf_op_record *op, uint64_t *macs, int32
         return prepare_weighted_s8(m, op, macs);
     case MF_OP_BINARY: return prepare_binary_s8(m, op);
     case MF_OP_ACTIVATION: return prepare_activation_s8(m, op);
+    case MF_OP_MEAN: return prepare_mean_s8(m, op);
     default: return prepare_move_s8(m, op, alias);
     }
 }

@@ -2,7 +2,9 @@
  * for each image path in LIST, detects faces at long side 320, takes the
  * largest, and prints one JSON line with the box, each model's crop
  * rectangle, its 80x80 RGB crop (hex) and its logits, and the fused score.
- * usage: liveness_dump MODEL_DIR LIST */
+ * usage: liveness_dump MODEL_DIR LIST [SUFFIX]
+ * SUFFIX picks the liveness models minifasnet_v2SUFFIX, minifasnet_v1seSUFFIX
+ * (e.g. _int8); the detector is always retinaface_mnet025. */
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_status.h"
@@ -16,10 +18,10 @@
 
 static void *aligned(size_t n) { return aligned_alloc(16, (n + 15) / 16 * 16 + 16); }
 
-static int map_model(const char *dir, const char *name, mf_mapped_file *f)
+static int map_model(const char *dir, const char *name, const char *suffix, mf_mapped_file *f)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s.mfm", dir, name);
+    snprintf(path, sizeof path, "%s/%s%s.mfm", dir, name, suffix);
     int err = mf_map_file(path, f);
     if (err) fprintf(stderr, "liveness_dump: cannot map %s: %s\n", path, mf_status_str(err));
     return err;
@@ -27,13 +29,14 @@ static int map_model(const char *dir, const char *name, mf_mapped_file *f)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: liveness_dump MODEL_DIR LIST\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: liveness_dump MODEL_DIR LIST [SUFFIX]\n");
         return 2;
     }
+    const char *suffix = argc == 4 ? argv[3] : "";
     mf_mapped_file fd, f2, f1;
-    if (map_model(argv[1], "retinaface_mnet025", &fd) || map_model(argv[1], "minifasnet_v2", &f2) ||
-        map_model(argv[1], "minifasnet_v1se", &f1))
+    if (map_model(argv[1], "retinaface_mnet025", "", &fd) || map_model(argv[1], "minifasnet_v2", suffix, &f2) ||
+        map_model(argv[1], "minifasnet_v1se", suffix, &f1))
         return 1;
     mf_detector det;
     mf_liveness lv;

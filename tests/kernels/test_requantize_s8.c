@@ -102,6 +102,16 @@ static void test_binary_broadcast_by_hand(void)
     int8_t z;
     mf_binary_s8(MF_BINARY_MUL, &p, &one, &x, &one, &y, &one, &z);
     MF_CHECK_EQ_INT(z, 6);
+    /* Squeeze-excitation: [1,2,2,2] x [1,1,1,2] gate, scales 1 x 1/128 -> 1
+     * (2^30, shift -6), gate zero point -128: x * (g + 128) / 128, rounded. */
+    mf_binary_s8_params_init(MF_BINARY_MUL, 1.0, 0, 1.0 / 128, -128, 1.0, 0, -128, 127, &p);
+    const mf_shape4 xs = {1, 2, 2, 2}, gs = {1, 1, 1, 2};
+    const int8_t xv[8] = {10, 10, -7, -7, 100, 100, 3, 3}, gate[2] = {-64, 0};
+    /* channel 0 x 0.5: 5, -3.5 -> -4, 50, 1.5 -> 2;  channel 1 x 1: unchanged */
+    const int8_t se_want[8] = {5, 10, -4, -7, 50, 100, 2, 3};
+    int8_t se_got[8];
+    mf_binary_s8(MF_BINARY_MUL, &p, &xs, xv, &gs, gate, &xs, se_got);
+    mf_check_bytes("se_broadcast_mul", se_got, se_want, 8);
 }
 
 static void test_pool_by_hand(void)

@@ -8,6 +8,7 @@
 #include "mcuface/mf_model.h"
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,49 @@ static void matches_numpy_reference_exactly(void)
     free(want1);
 }
 
+/* Plans the blob at 1 x H x W x 3; returns the status. */
+static int plan_only(const uint8_t *blob, size_t size)
+{
+    mf_model m;
+    int err = mf_model_open(&m, blob, size);
+    if (err) return err;
+    size_t ws_bytes = mf_model_workspace_bytes(&m), arena = 0;
+    void *ws = malloc(ws_bytes);
+    int32_t dims[4] = {1, H, W, 3};
+    err = ws ? mf_model_plan(&m, ws, ws_bytes, dims, 4, &arena) : MF_ENOMEM;
+    free(ws);
+    return err;
+}
+
+/* The PReLU slopes (float32, in the file as written by make_tiny_int8_model.py)
+ * become multipliers when planning: a NaN or a slope whose requantized value
+ * could overflow int32 is refused, a plain change is accepted. */
+static void hostile_prelu_slopes_are_refused(void)
+{
+    size_t size;
+    void *file = mf_test_load_fixture(fixture_dir, "tiny_int8.mfm", &size);
+    MF_CHECK(file != NULL);
+    if (!file) return;
+    const float slopes[4] = {0.25f, -0.4f, 0.0f, 1.3f};
+    uint8_t *blob = mf_test_aligned_copy(file, size);
+    size_t at = 0;
+    while (at + sizeof slopes <= size && memcmp(blob + at, slopes, sizeof slopes)) at += 4;
+    MF_CHECK(at + sizeof slopes <= size);
+    if (at + sizeof slopes <= size) {
+        static const float bad[4] = {NAN, 1e30f, -1e30f, INFINITY}, fine = -2.0f;
+        for (int k = 0; k < 4; k++) {
+            memcpy(blob + at + 4, &bad[k], 4);
+            mf_test_patch_model_crc(blob, size);
+            MF_CHECK_EQ_INT(plan_only(blob, size), MF_EINVAL);
+        }
+        memcpy(blob + at + 4, &fine, 4);
+        mf_test_patch_model_crc(blob, size);
+        MF_CHECK_EQ_INT(plan_only(blob, size), MF_OK);
+    }
+    free(blob);
+    free(file);
+}
+
 /* Re-checksummed random damage (scales, zero points, dtypes, op records):
  * prepare must refuse or the run must stay inside its buffers (ASan). */
 static void corrupted_int8_files_never_crash(void)
@@ -146,6 +190,7 @@ int main(void)
     if (!f) mf_test_skip("no int8 tiny model (tools/fixtures/make_tiny_int8_model.py needs python3-torch)");
     fclose(f);
     MF_RUN(matches_numpy_reference_exactly);
+    MF_RUN(hostile_prelu_slopes_are_refused);
     MF_RUN(corrupted_int8_files_never_crash);
     return mf_test_summary();
 }

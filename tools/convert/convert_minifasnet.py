@@ -86,3 +86,64 @@ def convert(src_path, dst_path):
     # strict load through the oracle first: a checkpoint that does not fit the architecture is refused
     model = minifasnet.load(src_path, arch)
     Builder(model.state_dict(), arch, minifasnet.crop_scale_from_filename(src_path)).build().save(dst_path)
+
+
+# ---- int8 (post-training quantization, docs/INT8.md "MiniFASNet") -------------
+# Calibration inputs: Silent-Face crops (this model's crop scale, 80x80, BGR
+# 0..255) of real faces only: the largest face of every 8th live frame of
+# ../shared/data/nuaa_dev and every face of at least MIN_FACE pixels in the
+# ../shared/data/multiface photos, found by the PyTorch RetinaFace oracle at
+# long side 320 (as `mcuface eval nuaa`). Never LFW, never an attack frame.
+NUAA_LIVE_STEP = 8
+MIN_FACE = 24
+
+
+def _faces(detector, path, largest_only):
+    import retinaface
+    rgb = retinaface.read_rgb(path)
+    faces = detector.detect(rgb, long_side=320)
+    boxes = [f["box"] for f in faces if f["box"][2] - f["box"][0] >= MIN_FACE]
+    if largest_only and boxes:
+        boxes = [max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))]
+    return rgb[:, :, ::-1], boxes
+
+
+def calibration_crops(data_dir, detector_weights, scale):
+    import glob
+    import os
+
+    import cv2
+    import retinaface
+    detector = retinaface.Detector(detector_weights)
+    with open(os.path.join(data_dir, "nuaa_dev", "labels.txt")) as f:
+        live = [line.split()[0] for line in f if line.split()[1:] == ["live"]]
+    jobs = [(os.path.join(data_dir, "nuaa_dev", p), True) for p in live[::NUAA_LIVE_STEP]]
+    jobs += [(p, False) for p in sorted(glob.glob(os.path.join(data_dir, "multiface", "*.jpg")))]
+    crops = []
+    for path, largest_only in jobs:
+        bgr, boxes = _faces(detector, path, largest_only)
+        h, w = bgr.shape[:2]
+        for box in boxes:
+            left, top, right, bottom = minifasnet.get_new_box(w, h, minifasnet.face_box_to_bbox(*box), scale)
+            crop = cv2.resize(bgr[top:bottom + 1, left:right + 1], (80, 80))
+            crops.append(crop.astype(np.float32)[None])
+    return crops
+
+
+def convert_int8(src_path, dst_path, data_dir=None, percentile=99.995):
+    import os
+    import quantize
+    here = os.path.dirname(os.path.abspath(__file__))
+    data_dir = data_dir or os.environ.get("MCUFACE_DATA") or os.path.join(here, "..", "..", "..", "shared", "data")
+    models_dir = os.path.dirname(os.path.dirname(os.path.abspath(src_path)))
+    detector = os.path.join(models_dir, "retinaface_mnet025", "mobilenet0.25_Final.pth")
+    arch = minifasnet.arch_from_filename(src_path)
+    scale = minifasnet.crop_scale_from_filename(src_path)
+    g = Builder(minifasnet.load(src_path, arch).state_dict(), arch, scale).build()
+    crops = calibration_crops(data_dir, detector, scale)
+    # The input range is the pixel range: scale 1, zero point -128, so the
+    # QUANTIZE of the 0..255 crop is exact.
+    q = quantize.quantize_graph(g, crops, meta={"precision": "int8", "calibration": "nuaa_dev live + multiface crops",
+                                                "calibration_crops": str(len(crops))},
+                                input_range=(0.0, 255.0), percentile=percentile)
+    q.save(dst_path)

@@ -272,3 +272,38 @@ class Graph:
             with open(path, "wb") as f:
                 f.write(out)
         return bytes(out)
+
+
+def load(path):
+    """Reads a .mfm file back into a Graph (for tests that interpret a shipped
+    file independently of the C runtime). Trusts the file: no checks beyond
+    the magic and the CRC."""
+    with open(path, "rb") as f:
+        buf = f.read()
+    head = struct.unpack_from("<4sHH17I", buf, 0)
+    (magic, _, _, _, _, crc, _, n_t, t_off, n_op, op_off, n_in, n_out, io_off, s_off, s_len, m_off, m_len,
+     _, _) = head
+    assert magic == MAGIC, path
+    assert zlib.crc32(buf[:16] + b"\0\0\0\0" + buf[20:]) & 0xFFFFFFFF == crc, path + ": CRC"
+    strings = buf[s_off:s_off + s_len]
+    meta_items = buf[m_off:m_off + m_len].split(b"\0")
+    g = Graph(meta={meta_items[i].decode(): meta_items[i + 1].decode() for i in range(0, len(meta_items) - 1, 2)})
+    for i in range(n_t):
+        (name_off, dtype, rank, flags, d0, d1, d2, d3, off, nbytes, scale, zp, sc_off, sc_count,
+         axis) = struct.unpack_from("<IBBH4iIIfiIIi", buf, t_off + i * TENSOR_RECORD_BYTES)
+        dims = [d0, d1, d2, d3][:rank]
+        name = None if name_off == 0xFFFFFFFF else strings[name_off:strings.index(b"\0", name_off)].decode()
+        data = None
+        if flags & FLAG_CONST:
+            data = np.frombuffer(buf, NUMPY_DTYPES[dtype], nbytes // np.dtype(NUMPY_DTYPES[dtype]).itemsize,
+                                 off).reshape(dims).copy()
+        t = g._tensor(name, dtype, dims, data)
+        channel_scales = np.frombuffer(buf, "<f4", sc_count, sc_off).copy() if sc_count else None
+        g.set_quant(t, scale, zp, channel_scales, axis)
+    for i in range(n_op):
+        rec = struct.unpack_from("<HBB6i2i15i", buf, op_off + i * OP_RECORD_BYTES)
+        type_, ni, no = rec[:3]
+        g.ops.append((type_, list(rec[3:3 + ni]), list(rec[9:9 + no]), list(rec[11:26])))
+    io = struct.unpack_from("<%di" % (n_in + n_out), buf, io_off)
+    g.inputs, g.outputs = list(io[:n_in]), list(io[n_in:])
+    return g

@@ -15,6 +15,8 @@
      pooling) share one range and quantization (the runtime requires it);
    - fused relu / relu6 become clamps; other fused activations (leaky relu)
      become a separate int8 ACTIVATION op (a lookup table in the runtime);
+   - PReLU keeps its float32 slopes (the runtime requantizes each channel's
+     negative branch with its own multiplier); MEAN gets its own range;
    - softmax, and every graph output, run in float after a DEQUANTIZE;
    - the graph input stays float32 and is quantized by a QUANTIZE op.
 The runtime computes the requantization multipliers from these scales when
@@ -87,8 +89,12 @@ def run_float(g, x, observe=None):
             b = vals[ins[1]] if ins[1] in vals else const(ins[1])
             pre = [x0 + b, x0 - b, x0 * b, x0 / b][p[0]]
             y = _act(pre, p[1], _bits_f32(p[2]))
+        elif type_ == mfm.ACTIVATION and p[0] == mfm.ACT["prelu"]:
+            y = torch.where(x0 < 0, x0 * const(ins[1]), x0)  # slopes on the last axis
         elif type_ == mfm.ACTIVATION:
             y = _act(x0, p[0], _bits_f32(p[1]))
+        elif type_ == mfm.MEAN:
+            y = x0.mean(dim=[i for i in range(x0.dim()) if (p[0] >> i) & 1], keepdim=True)
         elif type_ == mfm.CONCAT:
             y = torch.cat([vals[i] for i in ins], dim=p[0])
         elif type_ == mfm.RESIZE:
@@ -265,8 +271,16 @@ def quantize_graph(g, calibration_inputs, meta=None, int8_input=False, input_ran
                 q.set_quant(y, *activation_qparams(*ranges.pre[out]))
                 y = q.set_quant(q.op(mfm.ACTIVATION, [y], [act, p[2]], name, dtype=mfm.S8), *qp(out))
             m[out] = y
+        elif type_ == mfm.ACTIVATION and p[0] == mfm.ACT["prelu"]:
+            # per-channel slopes stay float32: the runtime folds each into its
+            # negative-branch multiplier when planning (no slope rounding)
+            slopes = q.const(g.tensors[ins[1]]["data"])
+            m[out] = q.set_quant(q.op(mfm.ACTIVATION, [m[ins[0]], slopes], p, name, dtype=mfm.S8), *qp(out))
         elif type_ == mfm.ACTIVATION:
             m[out] = q.set_quant(q.op(mfm.ACTIVATION, [m[ins[0]]], p, name, dtype=mfm.S8), *qp(out))
+        elif type_ == mfm.MEAN:
+            # own range: the mean of a tensor is narrower than the tensor
+            m[out] = q.set_quant(q.op(mfm.MEAN, [m[ins[0]]], p, name, dtype=mfm.S8), *qp(out))
         elif type_ in MOVE_OPS:
             new_ins = [m[i] if i in m else (-1 if i < 0 else m[i]) for i in ins]
             m[out] = q.set_quant(q.op(type_, new_ins, p, name, dtype=mfm.S8), *qp(out))

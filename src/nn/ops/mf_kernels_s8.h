@@ -113,6 +113,37 @@ void mf_dequantize_s8_f32(const int8_t *input, size_t count, float scale, int32_
  * table built from the scales when planning. May run in place. */
 void mf_lookup_s8(const int8_t *input, size_t count, const int8_t *table, int8_t *output);
 
+/* PReLU over `count` values whose last axis has `channels` entries (element
+ * i is channel i % channels), as TFLite's int8 PRELU with two branches:
+ *   d = x - input_zero_point
+ *   q = clamp(mf_requantize(d, positive_multiplier, positive_shift) + output_zero_point)   d >= 0
+ *   q = clamp(mf_requantize(d, negative_multiplier[c], negative_shift[c]) + output_zero_point) d < 0
+ * positive: input_scale / output_scale; negative: input_scale * slope[c] /
+ * output_scale, the real slope kept per channel (a negative slope is a
+ * negated Q31 multiplier). Filled when planning. May run in place. */
+typedef struct mf_prelu_s8_params {
+    int32_t input_zero_point, output_zero_point;
+    int32_t positive_multiplier, positive_shift;
+    const int32_t *negative_multiplier; /* [channels] */
+    const int32_t *negative_shift;      /* [channels] */
+} mf_prelu_s8_params;
+
+void mf_prelu_s8(const mf_prelu_s8_params *p, const int8_t *input, size_t count, int32_t channels,
+                 int8_t *output);
+
+/* Mean over the axes set in axis_mask (bit 0 = n ... bit 3 = c of the 4-d
+ * view, as mf_mean_f32; reduced axes kept with size 1):
+ *   q = clamp(mf_requantize(sum (x - input_zero_point), multiplier, shift) + output_zero_point)
+ * with the real multiplier input_scale / (output_scale * reduced count).
+ * The int32 sum cannot overflow when reduced count x 255 < 2^31 (planning checks). */
+typedef struct mf_mean_s8_params {
+    int32_t input_zero_point, output_zero_point;
+    int32_t multiplier, shift;
+} mf_mean_s8_params;
+
+void mf_mean_s8(const mf_mean_s8_params *p, const mf_shape4 *in, const int8_t *input, uint32_t axis_mask,
+                int8_t *output);
+
 /* Nearest-neighbour resize (torch's: src = floor(dst * in / out)); the
  * output keeps the input's scale and zero point. */
 void mf_resize_nearest_s8(const mf_shape4 *in, const int8_t *input, const mf_shape4 *out, int8_t *output);
