@@ -5,6 +5,7 @@
  * (docs/models/MINIFASNET.md). */
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_status.h"
+#include "nn/ops/ref/mf_math.h"
 #include "vision/resize.h"
 #include <math.h>
 #include <string.h>
@@ -251,7 +252,7 @@ int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *fac
         float e[MF_LIVENESS_CLASSES], total = 0.0f;
         for (int k = 0; k < MF_LIVENESS_CLASSES; k++) {
             result->logits[i][k] = logits[k];
-            e[k] = expf(logits[k] - top);
+            e[k] = mf_expf(logits[k] - top);
             total += e[k];
         }
         result->model_scores[i] = e[MF_LIVENESS_LIVE_CLASS] / total;
