@@ -25,3 +25,4 @@ echo "== Cortex-M55 firmware on QEMU (detector report vs host)"
 scripts/build_m55.sh
 scripts/run_m55.sh
 scripts/test_m55_kernels.sh # Helium int8 kernels vs reference, bit for bit (about 3 s)
+scripts/test_m55_math.sh    # mf_expf / mf_erff / mf_tanhf: same bits on host and M55 (about 2 s)
