@@ -11,3 +11,13 @@ add_test(NAME recognizer_vs_pytorch
   COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/face/recognizer_vs_pytorch.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
 set_tests_properties(recognizer_vs_pytorch PROPERTIES SKIP_RETURN_CODE 77 LABELS "slow;oracle"
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# edgeface_xs_gamma_06_int8 bit for bit against the numpy int8 interpreter
+# (tools/fixtures/int8_reference.py) on faces aligned by the C pipeline.
+add_test(NAME fixtures_edgeface_int8
+  COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tools/fixtures/make_edgeface_int8_fixture.py ${CMAKE_BINARY_DIR}
+          ${MF_SHARED_DIR} ${CMAKE_BINARY_DIR}/fixtures/edgeface_int8)
+set_tests_properties(fixtures_edgeface_int8 PROPERTIES FIXTURES_SETUP edgeface_int8 SKIP_RETURN_CODE 77)
+if(TARGET face_test_edgeface_int8)
+  set_tests_properties(face_test_edgeface_int8 PROPERTIES FIXTURES_REQUIRED edgeface_int8)
+endif()

@@ -5,6 +5,7 @@
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
+#include "nn/ops/ref/mf_math.h"
 #include "vision/nms.h"
 #include "vision/resize_to_tensor.h"
 #include <math.h>
@@ -196,7 +197,7 @@ int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *
         const float *d = loc + 4 * cand[c].anchor;
         prior_box(det, cand[c].anchor, p);
         float cx = p[0] + d[0] * variance_center * p[2], cy = p[1] + d[1] * variance_center * p[3];
-        float w = p[2] * expf(d[2] * variance_size), h = p[3] * expf(d[3] * variance_size);
+        float w = p[2] * mf_expf(d[2] * variance_size), h = p[3] * mf_expf(d[3] * variance_size);
         float x1 = cx - w / 2, y1 = cy - h / 2;
         cand[c].box.x1 = x1 * nw * sx;
         cand[c].box.y1 = y1 * nh * sy;

@@ -6,6 +6,7 @@
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
+#include "nn/ops/ref/mf_math.h"
 #include "vision/resize.h"
 #include "vision/to_tensor.h"
 #include <math.h>
@@ -256,7 +257,7 @@ int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *fac
         float e[MF_LIVENESS_CLASSES], total = 0.0f;
         for (int k = 0; k < MF_LIVENESS_CLASSES; k++) {
             result->logits[i][k] = logits[k];
-            e[k] = expf(logits[k] - top);
+            e[k] = mf_expf(logits[k] - top);
             total += e[k];
         }
         result->model_scores[i] = e[MF_LIVENESS_LIVE_CLASS] / total;

@@ -138,3 +138,101 @@ def convert_xs_q(src_path, dst_path, threshold=0.2351):
 
 def convert_xxs_q(src_path, dst_path, threshold=0.2443):
     convert_params("xxs", load_edgeface_q(src_path), dst_path, threshold)
+
+
+# int8 (docs/INT8.md "EdgeFace") ---------------------------------------------
+# Aligned faces for calibration: the largest face of each photo, detected and
+# aligned by the C pipeline itself (mcuface align), so calibration sees exactly
+# what the recognizer sees. Sources allowed for calibration only
+# (../shared/docs/DATA.md): multiface photos, WIDER dev images, NUAA dev live
+# frames; never LFW.
+NUAA_LIVE_STEP = 4
+
+
+def calibration_photos(data_dir):
+    import glob
+    import os
+    paths = sorted(glob.glob(os.path.join(data_dir, "multiface", "*.jpg")))
+    paths += sorted(glob.glob(os.path.join(data_dir, "widerface_dev", "images", "**", "*.jpg"), recursive=True))
+    with open(os.path.join(data_dir, "nuaa_dev", "labels.txt")) as f:
+        live = [line.split()[0] for line in f if line.split()[1:] == ["live"]]
+    paths += [os.path.join(data_dir, "nuaa_dev", p) for p in live[::NUAA_LIVE_STEP]]
+    assert not any("lfw" in p.lower() for p in paths)
+    return paths
+
+
+def calibration_faces(data_dir, mcuface, cache_dir):
+    """Paths of the aligned 112x112 PNGs (made once into CACHE_DIR; photos
+    without a detected face are skipped)."""
+    import os
+    import subprocess
+    os.makedirs(cache_dir, exist_ok=True)
+    faces = []
+    for i, photo in enumerate(calibration_photos(data_dir)):
+        out = os.path.join(cache_dir, f"{i:04d}.png")
+        if not os.path.exists(out):
+            subprocess.run([mcuface, "align", photo, out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if os.path.exists(out):
+            faces.append(out)
+    return faces
+
+
+def preprocess_face(path):
+    """As src/face/embed.c for these models: RGB, (p - 127.5) / 127.5, NHWC."""
+    import cv2
+    img = cv2.imread(path, cv2.IMREAD_COLOR)[:, :, ::-1].astype(np.float32)
+    assert img.shape == (INPUT, INPUT, 3), path
+    return ((img - 127.5) / 127.5)[None]
+
+
+# The int8 thresholds are their own LFW 10-fold choices (docs/INT8.md "EdgeFace").
+# Fused activations computed in float after the int8 linear instead of an int8
+# lookup table (measured choice, docs/INT8.md "EdgeFace").
+FLOAT_ACTS = ()
+
+
+def convert_int8_params(cfg_name, params, dst_path, threshold, data_dir=None, mcuface=None, percentile=99.99,
+                        keep_float=None, float_acts=None):
+    import os
+    import quantize
+    here = os.path.dirname(os.path.abspath(__file__))
+    data_dir = data_dir or os.environ.get("MCUFACE_DATA") or os.path.join(here, "..", "..", "..", "shared", "data")
+    out_dir = os.path.dirname(os.path.abspath(dst_path))
+    mcuface = mcuface or os.environ.get("MCUFACE_BIN") or os.path.join(out_dir, "..", "mcuface")
+    faces = calibration_faces(data_dir, mcuface, os.path.join(out_dir, "..", "calibration_faces"))
+    import equalize
+    g = Builder(CONFIGS[cfg_name], params, meta("edgeface_" + cfg_name, threshold)).build()
+    inputs = [preprocess_face(p) for p in faces]
+    g, rescales = equalize.equalize(g, inputs[::EQUALIZE_STEP], float_consumer_types=(mfm.BINARY, mfm.LAYER_NORM))
+    if keep_float is None:
+        keep_float = float_ops(g)
+    q = quantize.quantize_graph(g, inputs,
+                                meta={"precision": "int8", "calibration": f"{len(faces)} aligned faces: multiface, "
+                                      "widerface_dev, nuaa_dev live"},
+                                input_range=(-1.0, 1.0), percentile=percentile, keep_float=keep_float,
+                                float_acts=FLOAT_ACTS if float_acts is None else float_acts)
+    q.save(dst_path)
+    return q
+
+
+# every EQUALIZE_STEP-th calibration face gives the per-channel statistics
+EQUALIZE_STEP = 4
+
+
+def float_ops(g):
+    """Ops kept in float on top of those without an int8 kernel: every binary
+    op (the residual adds, whose sums feed layer norms that magnify their
+    rounding in small channels, and equalize's rescaling multiplies)."""
+    return {i for i, op in enumerate(g.ops) if op[0] == mfm.BINARY}
+
+
+def convert_xs_gamma_06_int8(src_path, dst_path, threshold=0.3300, **kw):
+    return convert_int8_params("xs_gamma_06", load_edgeface_tflite(src_path), dst_path, threshold, **kw)
+
+
+def convert_xs_q_int8(src_path, dst_path, threshold=0.2351, **kw):
+    return convert_int8_params("xs", load_edgeface_q(src_path), dst_path, threshold, **kw)
+
+
+def convert_xxs_q_int8(src_path, dst_path, threshold=0.2443, **kw):
+    return convert_int8_params("xxs", load_edgeface_q(src_path), dst_path, threshold, **kw)

@@ -17,8 +17,12 @@
      become a separate int8 ACTIVATION op (a lookup table in the runtime);
    - PReLU keeps its float32 slopes (the runtime requantizes each channel's
      negative branch with its own multiplier); MEAN gets its own range;
-   - softmax, and every graph output, run in float after a DEQUANTIZE;
-   - the graph input stays float32 and is quantized by a QUANTIZE op.
+   - ops without an int8 kernel (softmax, layer norm, l2 normalize, matmul,
+     transpose, slice) and ops whose input is float run in float islands (plan_domains): a
+     DEQUANTIZE before, a QUANTIZE after, adjacent float ops share them;
+   - every graph output is float (after a DEQUANTIZE);
+   - the graph input stays float32 and is quantized by a QUANTIZE op (or is
+     int8 itself with int8_input).
 The runtime computes the requantization multipliers from these scales when
 planning (src/nn/prepare.c), so nothing derived is stored twice.
 """
@@ -53,6 +57,8 @@ def _act(x, act, alpha):
         return F.hardswish(x)
     if name == "tanh":
         return torch.tanh(x)
+    if name == "gelu":
+        return F.gelu(x)
     raise NotImplementedError(name)
 
 
@@ -93,8 +99,6 @@ def run_float(g, x, observe=None):
             y = torch.where(x0 < 0, x0 * const(ins[1]), x0)  # slopes on the last axis
         elif type_ == mfm.ACTIVATION:
             y = _act(x0, p[0], _bits_f32(p[1]))
-        elif type_ == mfm.MEAN:
-            y = x0.mean(dim=[i for i in range(x0.dim()) if (p[0] >> i) & 1], keepdim=True)
         elif type_ == mfm.CONCAT:
             y = torch.cat([vals[i] for i in ins], dim=p[0])
         elif type_ == mfm.RESIZE:
@@ -110,6 +114,23 @@ def run_float(g, x, observe=None):
             xin = x0.permute(0, 3, 1, 2)
             assert p[0] == mfm.POOL_KIND["max"] and not any(p[5:9])
             y = F.max_pool2d(xin, (p[1], p[2]), (p[3], p[4])).permute(0, 2, 3, 1)
+        elif type_ == mfm.LAYER_NORM:
+            gamma = const(ins[1]) if ins[1] >= 0 else None
+            beta = const(ins[2]) if ins[2] >= 0 else None
+            y = F.layer_norm(x0, x0.shape[-1:], gamma, beta, eps=_bits_f32(p[0]))
+        elif type_ == mfm.L2_NORMALIZE:
+            y = x0 / torch.clamp(x0.double().norm(dim=-1, keepdim=True).float(), min=_bits_f32(p[0]))
+        elif type_ == mfm.MEAN:
+            y = x0.mean(dim=[a for a in range(x0.dim()) if p[0] >> a & 1], keepdim=True)
+        elif type_ == mfm.TRANSPOSE:
+            y = x0.permute(*p[1:1 + p[0]]).contiguous()
+        elif type_ == mfm.SLICE:
+            y = x0.narrow(p[0], p[1], p[2])
+        elif type_ == mfm.MATMUL:
+            b = vals[ins[1]] if ins[1] in vals else const(ins[1])
+            a = x0.transpose(-1, -2) if p[0] else x0
+            b = b.transpose(-1, -2) if p[1] else b
+            y = _bits_f32(p[2]) * torch.matmul(a, b)
         else:
             raise NotImplementedError(f"op {type_}")
         vals[outs[0]] = y
@@ -189,23 +210,68 @@ class _Groups:
             self.parent[rb] = ra
 
 
-def quantize_graph(g, calibration_inputs, meta=None, int8_input=False, input_range=None, percentile=None):
-    """INT8_INPUT: the graph input itself is int8 (the caller quantizes, e.g.
-    straight from pixels: no float image in the arena); else a QUANTIZE op
-    follows a float input. INPUT_RANGE: the input's real range (default: the
-    calibration inputs')."""
+def calibrate(g, calibration_inputs, percentile=None):
     ranges = Ranges(percentile)
     for x in calibration_inputs:
         run_float(g, x, ranges)
+    return ranges
+
+
+WEIGHTED_OPS = (mfm.CONV2D, mfm.DEPTHWISE_CONV2D, mfm.FULLY_CONNECTED)
+# int8 when every input already exists in int8, else float (no conversion just for them)
+FLEX_OPS = (mfm.BINARY, mfm.ACTIVATION, mfm.MEAN) + MOVE_OPS
+INT8_BINARY = (mfm.BINARY_KIND["add"], mfm.BINARY_KIND["sub"], mfm.BINARY_KIND["mul"])
+
+
+def plan_domains(g, keep_float=(), int8_input=False):
+    """Which ops run in int8: conv / depthwise / fully connected always (unless
+    their index is in KEEP_FLOAT); binary add/sub/mul, activations and
+    byte-moving ops, PReLU and mean when all their non-constant inputs are
+    already available in int8; every other op (layer norm, l2 normalize,
+    matmul, softmax, transpose, slice, ...) in float. Float ops that feed each other form
+    one island: a DEQUANTIZE before, a QUANTIZE after, nothing inside.
+    Returns the set of int8 op indices."""
+    in_int8 = {g.inputs[0]} if int8_input else set()  # tensors that exist in int8
+    int8_ops = set()
+    for i, (type_, ins, outs, p) in enumerate(g.ops):
+        live = [t for t in ins if t >= 0 and g.tensors[t]["data"] is None]
+        if i in keep_float:
+            ok = False
+        elif type_ in WEIGHTED_OPS:
+            ok = True
+        elif type_ in FLEX_OPS:
+            ok = all(t in in_int8 for t in live)
+            if type_ == mfm.BINARY and p[0] not in INT8_BINARY:
+                ok = False
+            if type_ == mfm.ACTIVATION and len(ins) > 1 and p[0] != mfm.ACT["prelu"]:
+                ok = False
+        else:
+            ok = False
+        if ok:
+            int8_ops.add(i)
+            in_int8.update(live)  # a float input is quantized once, then reused
+            in_int8.add(outs[0])
+    return int8_ops
+
+
+def quantize_graph(g, calibration_inputs, meta=None, int8_input=False, input_range=None, percentile=None,
+                   keep_float=(), float_acts=(), ranges=None):
+    """INT8_INPUT: the graph input itself is int8 (the caller quantizes, e.g.
+    straight from pixels: no float image in the arena); else a QUANTIZE op
+    follows a float input. INPUT_RANGE: the input's real range (default: the
+    calibration inputs'). KEEP_FLOAT: indices of ops of G forced to float
+    (sensitivity studies, accuracy choices). FLOAT_ACTS: fused activation names
+    (e.g. "gelu") computed in float after the int8 op instead of as an int8
+    lookup table. RANGES: a calibrate() result to reuse."""
+    ranges = ranges or calibrate(g, calibration_inputs, percentile)
+    int8_ops = plan_domains(g, keep_float, int8_input)
     groups = _Groups()
-    float_only = set()  # tensors that stay float (softmax inputs feed from a DEQUANTIZE)
-    for type_, ins, outs, p in g.ops:
-        if type_ in MOVE_OPS:
-            for i in (ins if type_ == mfm.CONCAT else ins[:1]):
-                groups.union(outs[0], i)
-        if type_ == mfm.SOFTMAX:
-            float_only.add(outs[0])
-    group_range = {}
+    for i, (type_, ins, outs, p) in enumerate(g.ops):
+        if type_ in MOVE_OPS and i in int8_ops:
+            for t in (ins if type_ == mfm.CONCAT else ins[:1]):
+                groups.union(outs[0], t)
+    x_in = g.inputs[0]
+    group_range = {x_in: input_range or ranges_input(g, calibration_inputs)}
     for t, (lo, hi) in ranges.r.items():
         r = groups.find(t)
         if r in group_range:
@@ -216,26 +282,45 @@ def quantize_graph(g, calibration_inputs, meta=None, int8_input=False, input_ran
         return activation_qparams(*group_range[groups.find(t)])
 
     q = mfm.Graph(meta=dict(g.meta, **(meta or {})))
-    x_in = g.inputs[0]
     rec = g.tensors[x_in]
-    in_scale, in_zp = activation_qparams(*(input_range or ranges_input(g, calibration_inputs)))
+    m, fmap = {}, {}  # int8 and float versions of each tensor, made on demand
     if int8_input:
-        m = {x_in: q.set_quant(q.input(rec["name"], rec["dims"], dtype=mfm.S8), in_scale, in_zp)}
+        m[x_in] = q.set_quant(q.input(rec["name"], rec["dims"], dtype=mfm.S8), *qp(x_in))
     else:
-        m = {x_in: q.quantize(q.input(rec["name"], rec["dims"]), in_scale, in_zp)}
-    fmap = {}  # float tensors (dequantized), made on demand
+        fmap[x_in] = q.input(rec["name"], rec["dims"])
+
+    def is_const(t):
+        return g.tensors[t]["data"] is not None
+
+    def as_int8(t):
+        if t < 0:
+            return -1
+        if t not in m:
+            if is_const(t):
+                data = g.tensors[t]["data"]
+                scale, zp = activation_qparams(float(data.min()), float(data.max()))
+                qd = np.clip(np.round(data / scale) + zp, -128, 127).astype(np.int8)
+                m[t] = q.const(qd, dtype=mfm.S8, scale=scale, zero_point=zp)
+            else:
+                m[t] = q.quantize(fmap[t], *qp(t))
+        return m[t]
 
     def as_float(t):
+        if t < 0:
+            return -1
         if t not in fmap:
-            fmap[t] = q.dequantize(m[t])
+            fmap[t] = q.const(g.tensors[t]["data"]) if is_const(t) else q.dequantize(m[t])
         return fmap[t]
 
-    for type_, ins, outs, p in g.ops:
+    for i, (type_, ins, outs, p) in enumerate(g.ops):
         out = outs[0]
         # graph outputs keep their names on the float tensors (after DEQUANTIZE)
         name = None if out in g.outputs else g.tensors[out]["name"]
-        if type_ in (mfm.CONV2D, mfm.DEPTHWISE_CONV2D, mfm.FULLY_CONNECTED):
-            xin = m[ins[0]]
+        if i not in int8_ops:
+            fmap[out] = q.op(type_, [as_float(t) for t in ins], p, name)
+            continue
+        if type_ in WEIGHTED_OPS:
+            xin = as_int8(ins[0])
             s_in = q.tensors[xin]["scale"]
             w = g.tensors[ins[1]]["data"]
             axis = 3 if type_ == mfm.DEPTHWISE_CONV2D else 0
@@ -250,21 +335,22 @@ def quantize_graph(g, calibration_inputs, meta=None, int8_input=False, input_ran
             act = p[act_slot]
             params = list(p)
             if act in CLAMP_ACTS:
-                y = q.op(type_, [xin, wt, bt], params, name, dtype=mfm.S8)
-                q.set_quant(y, *qp(out))
+                m[out] = q.set_quant(q.op(type_, [xin, wt, bt], params, name, dtype=mfm.S8), *qp(out))
+                continue
+            params[act_slot] = 0
+            y = q.set_quant(q.op(type_, [xin, wt, bt], params, dtype=mfm.S8), *activation_qparams(*ranges.pre[out]))
+            if ACT_NAME[act] in float_acts:
+                fmap[out] = q.op(mfm.ACTIVATION, [q.dequantize(y)], [act, p[act_slot + 1]], name)
             else:
-                params[act_slot] = 0
-                y = q.op(type_, [xin, wt, bt], params, dtype=mfm.S8)
-                q.set_quant(y, *activation_qparams(*ranges.pre[out]))
-                y = q.set_quant(q.op(mfm.ACTIVATION, [y], [act, p[act_slot + 1]], name, dtype=mfm.S8), *qp(out))
-            m[out] = y
+                m[out] = q.set_quant(q.op(mfm.ACTIVATION, [y], [act, p[act_slot + 1]], name, dtype=mfm.S8),
+                                     *qp(out))
         elif type_ == mfm.BINARY:
             act = p[1]
             params = list(p)
             if act not in CLAMP_ACTS:
                 params[1] = 0
-            y = q.op(mfm.BINARY, [m[ins[0]], m[ins[1]]], params, None if act not in CLAMP_ACTS else name,
-                     dtype=mfm.S8)
+            y = q.op(mfm.BINARY, [as_int8(ins[0]), as_int8(ins[1])], params,
+                     None if act not in CLAMP_ACTS else name, dtype=mfm.S8)
             if act in CLAMP_ACTS:
                 q.set_quant(y, *qp(out))
             else:
@@ -275,25 +361,18 @@ def quantize_graph(g, calibration_inputs, meta=None, int8_input=False, input_ran
             # per-channel slopes stay float32: the runtime folds each into its
             # negative-branch multiplier when planning (no slope rounding)
             slopes = q.const(g.tensors[ins[1]]["data"])
-            m[out] = q.set_quant(q.op(mfm.ACTIVATION, [m[ins[0]], slopes], p, name, dtype=mfm.S8), *qp(out))
+            m[out] = q.set_quant(q.op(mfm.ACTIVATION, [as_int8(ins[0]), slopes], p, name, dtype=mfm.S8), *qp(out))
         elif type_ == mfm.ACTIVATION:
-            m[out] = q.set_quant(q.op(mfm.ACTIVATION, [m[ins[0]]], p, name, dtype=mfm.S8), *qp(out))
+            m[out] = q.set_quant(q.op(mfm.ACTIVATION, [as_int8(ins[0])], p, name, dtype=mfm.S8), *qp(out))
         elif type_ == mfm.MEAN:
             # own range: the mean of a tensor is narrower than the tensor
-            m[out] = q.set_quant(q.op(mfm.MEAN, [m[ins[0]]], p, name, dtype=mfm.S8), *qp(out))
-        elif type_ in MOVE_OPS:
-            new_ins = [m[i] if i in m else (-1 if i < 0 else m[i]) for i in ins]
-            m[out] = q.set_quant(q.op(type_, new_ins, p, name, dtype=mfm.S8), *qp(out))
-        elif type_ == mfm.SOFTMAX:
-            fmap[out] = q.op(mfm.SOFTMAX, [as_float(ins[0])], p, name)
-        else:
-            raise NotImplementedError(f"op {type_}")
+            m[out] = q.set_quant(q.op(mfm.MEAN, [as_int8(ins[0])], p, name, dtype=mfm.S8), *qp(out))
+        else:  # MOVE_OPS
+            m[out] = q.set_quant(q.op(type_, [as_int8(t) for t in ins], p, name, dtype=mfm.S8), *qp(out))
     for t in g.outputs:
-        name = g.tensors[t]["name"]
-        if t in fmap:
-            q.output(fmap[t], name)
-        else:
-            q.output(as_float(t), name)
+        q.output(as_float(t), g.tensors[t]["name"])
+    # which tensor of G each tensor of Q stands for (sensitivity studies, tests)
+    q.source = {v: k for d in (m, fmap) for k, v in d.items()}
     return q
 
 

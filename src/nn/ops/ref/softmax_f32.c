@@ -1,5 +1,5 @@
 #include "nn/ops/mf_kernels.h"
-#include <math.h>
+#include "nn/ops/ref/mf_math.h"
 
 void mf_softmax_f32(const float *input, int32_t rows, int32_t features, float *output)
 {
@@ -10,7 +10,7 @@ void mf_softmax_f32(const float *input, int32_t rows, int32_t features, float *o
         for (int32_t i = 1; i < features; i++) max = x[i] > max ? x[i] : max;
         float sum = 0.0f;
         for (int32_t i = 0; i < features; i++) {
-            y[i] = expf(x[i] - max);
+            y[i] = mf_expf(x[i] - max);
             sum += y[i];
         }
         for (int32_t i = 0; i < features; i++) y[i] /= sum;
