@@ -171,7 +171,9 @@ def calibration_faces(data_dir, mcuface, cache_dir):
     for i, photo in enumerate(calibration_photos(data_dir)):
         out = os.path.join(cache_dir, f"{i:04d}.png")
         if not os.path.exists(out):
-            subprocess.run([mcuface, "align", photo, out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # the float32 detector, whatever the CLI default: calibration must not depend on it
+            subprocess.run([mcuface, "align", photo, out, "--precision", "float32"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if os.path.exists(out):
             faces.append(out)
     return faces
