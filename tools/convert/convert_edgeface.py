@@ -236,5 +236,5 @@ def convert_xs_q_int8(src_path, dst_path, threshold=0.2351, **kw):
     return convert_int8_params("xs", load_edgeface_q(src_path), dst_path, threshold, **kw)
 
 
-def convert_xxs_q_int8(src_path, dst_path, threshold=0.2443, **kw):
+def convert_xxs_q_int8(src_path, dst_path, threshold=0.2346, **kw):
     return convert_int8_params("xxs", load_edgeface_q(src_path), dst_path, threshold, **kw)
