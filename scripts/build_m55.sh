@@ -11,8 +11,8 @@
 # Models come from scripts/build.sh (BUILD_DIR, default build; built if missing).
 # Environment:
 #   MF_M55_DETECTOR    detector model name in $BUILD_DIR/models (default retinaface_mnet025_int8)
-#   MF_M55_LIVENESS    one or two liveness model names (default "minifasnet_v2 minifasnet_v1se")
-#   MF_M55_RECOGNIZER  recognizer model name (default edgeface_xs_gamma_06)
+#   MF_M55_LIVENESS    one or two liveness model names (default "minifasnet_v2_int8 minifasnet_v1se_int8")
+#   MF_M55_RECOGNIZER  recognizer model name (default edgeface_xs_gamma_06_int8)
 #   MF_DATA_DIR        default ../shared/data
 #   MF_M55_IMAGES      "NAME=PATH ..." (PATH under MF_DATA_DIR, NAME enroll-IDENTITY or probe-LABEL)
 #   MF_M55_VARIANTS    firmware builds, default "ref mve" (mve: -DMF_M55_MVE=ON)
@@ -23,8 +23,8 @@ out=$root/build-m55
 models=$root/${BUILD_DIR:-build}/models
 data=${MF_DATA_DIR:-$root/../shared/data}
 detector=${MF_M55_DETECTOR:-retinaface_mnet025_int8}
-liveness=${MF_M55_LIVENESS:-minifasnet_v2 minifasnet_v1se}
-recognizer=${MF_M55_RECOGNIZER:-edgeface_xs_gamma_06}
+liveness=${MF_M55_LIVENESS:-minifasnet_v2_int8 minifasnet_v1se_int8}
+recognizer=${MF_M55_RECOGNIZER:-edgeface_xs_gamma_06_int8}
 lfw=lfw/lfw-deepfunneled
 # Two identities enrolled; probes: the same person again (accept), someone
 # not enrolled (reject), a printed photo (spoof). Each has one face at 320x240.

@@ -139,7 +139,7 @@ def expect_models(cli, label, needed, args, positive):
 def check_int8_models(cli, shared, photo):
     rec, live = "edgeface_xs_gamma_06_int8", ["minifasnet_v2_int8", "minifasnet_v1se_int8"]
     det = "retinaface_mnet025_int8"
-    float_faces = cli.json("embed", photo, "--json")["faces"]
+    float_faces = cli.json("embed", photo, "--json", "--precision", "float32")["faces"]
 
     def embed_ok(out):
         check(out["precision"] == "int8" and len(out["faces"]) == len(float_faces), "embed --precision int8 runs")
@@ -222,9 +222,10 @@ def check_stored_liveness_threshold(cli, photo):
     v2, v1se = (os.path.join(cli.models, n + ".mfm") for n in ("minifasnet_v2", "minifasnet_v1se"))
     with_metadata(v2, os.path.join(cli.cwd, "v2_090.mfm"), [("live_threshold", "0.9")])
     with_metadata(v2, os.path.join(cli.cwd, "v2_bad.mfm"), [("live_threshold", "1.5")])
-    plain = cli.json("liveness", photo, "--json")
-    stored = cli.json("liveness", photo, "--json", "--models", "v2_090.mfm", v1se)
-    given = cli.json("liveness", photo, "--json", "--models", "v2_090.mfm", v1se, "--threshold", "0.5")
+    plain = cli.json("liveness", photo, "--json", "--precision", "float32")
+    stored = cli.json("liveness", photo, "--json", "--models", "v2_090.mfm", v1se, "--precision", "float32")
+    given = cli.json("liveness", photo, "--json", "--models", "v2_090.mfm", v1se, "--threshold", "0.5",
+                     "--precision", "float32")
     if plain and stored and given:
         check(abs(plain["threshold"] - 0.27) < 1e-6, f"liveness default threshold {plain['threshold']} (no stored one)")
         check(abs(stored["threshold"] - 0.9) < 1e-6, f"liveness threshold stored in the file: {stored['threshold']}")

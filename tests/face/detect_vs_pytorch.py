@@ -98,7 +98,8 @@ def main():
     for size in SIZES:
         for image in images:
             want = oracle_faces(build, shared, pixels[image], size)
-            run = subprocess.run([os.path.join(build, "mcuface"), "detect", pixels[image], "--size", str(size), "--json"],
+            run = subprocess.run([os.path.join(build, "mcuface"), "detect", pixels[image], "--size", str(size), "--json",
+                                  "--precision", "float32"],
                                  capture_output=True, text=True, env=env)
             if run.returncode != 0:
                 print(f"FAIL {image} size {size}: exit {run.returncode}: {run.stderr.strip()}")

@@ -12,7 +12,7 @@ import sys
 
 
 def run(cli, *args):
-    p = subprocess.run([cli, "liveness", *args, "--json"], capture_output=True, text=True)
+    p = subprocess.run([cli, "liveness", *args, "--json", "--precision", "float32"], capture_output=True, text=True)
     if p.returncode:
         raise SystemExit(f"FAIL: mcuface liveness {' '.join(args)} exited {p.returncode}: {p.stderr.strip()}")
     return json.loads(p.stdout)

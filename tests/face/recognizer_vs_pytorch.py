@@ -83,7 +83,7 @@ def main():
         png = os.path.join(out_dir, rel.replace("/", "__").replace(".jpg", ".png"))
         if not os.path.exists(png):
             src = os.path.join(shared, "data", "lfw", "lfw-deepfunneled", rel)
-            r = subprocess.run([mcuface, "align", src, png, "--size", "0"], capture_output=True, text=True, env=env)
+            r = subprocess.run([mcuface, "align", src, png, "--size", "0", "--precision", "float32"], capture_output=True, text=True, env=env)
             if r.returncode != 0:
                 print(f"  {rel}: no face ({r.stderr.strip()}); skipped")
                 continue
@@ -98,7 +98,7 @@ def main():
                 or np.load(fixture).shape[0] != len(pngs):
             np.save(fixture, oracle_embeddings(name, faces, shared))
         want = np.load(fixture)
-        r = subprocess.run([mcuface, "embed", "--aligned", "--recognizer", name] + pngs, capture_output=True,
+        r = subprocess.run([mcuface, "embed", "--aligned", "--recognizer", name, "--precision", "float32"] + pngs, capture_output=True,
                            text=True, env=env)
         if r.returncode != 0:
             print(f"FAIL {name}: exit {r.returncode}: {r.stderr.strip()}")

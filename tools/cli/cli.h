@@ -28,7 +28,7 @@ const char *cli_model_path(const char *name);
 typedef enum cli_precision { CLI_PRECISION_FLOAT32, CLI_PRECISION_INT8 } cli_precision;
 /* The precision of every command run without --precision: the one place to
  * change it (int8 once the int8 models hold the accuracy bars). */
-#define CLI_DEFAULT_PRECISION CLI_PRECISION_FLOAT32
+#define CLI_DEFAULT_PRECISION CLI_PRECISION_INT8
 #define CLI_DEFAULT_DETECTOR "retinaface_mnet025"
 
 /* "float32" or "int8". */
