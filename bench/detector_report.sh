@@ -2,17 +2,19 @@
 # Regenerates the detector tables of the README: WIDER dev AP at network
 # long side 320, 640 and the original scale, and `mcuface info` for
 # RetinaFace at 320x240 and 640x480. Prints Markdown.
-# Usage: bench/detector_report.sh [BUILD_DIR]   (after scripts/build.sh)
+# Usage: [PRECISION=float32|int8] bench/detector_report.sh [BUILD_DIR]   (after scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 data=${MCUFACE_DATA:-../shared/data}
-model=$build/models/retinaface_mnet025.mfm
+precision=${PRECISION:-float32}
+suffix=; [ "$precision" = int8 ] && suffix=_int8
+model=$build/models/retinaface_mnet025$suffix.mfm
 echo "| network input (long side) | easy | medium | hard | seconds |"
 echo "|---|---|---|---|---|"
 for size in 320 640 0; do
   start=$(date +%s.%N)
-  json=$("$build/mcuface" eval widerface --data "$data/widerface_dev" --size "$size" --json)
+  json=$("$build/mcuface" eval widerface --data "$data/widerface_dev" --size "$size" --precision "$precision" --json)
   end=$(date +%s.%N)
   label=$size; [ "$size" = 0 ] && label="original"
   python3 - "$json" "$label" "$start" "$end" <<'PY'

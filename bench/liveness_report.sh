@@ -3,13 +3,15 @@
 # error rates on nuaa_dev at the default threshold (ISO/IEC 30107-3 APCER,
 # BPCER, ACER), the EER, the threshold at BPCER = 5%, and `mcuface info` for
 # both MiniFASNet models. Prints Markdown.
-# Usage: bench/liveness_report.sh [BUILD_DIR]   (after scripts/build.sh)
+# Usage: [PRECISION=float32|int8] bench/liveness_report.sh [BUILD_DIR]   (after scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 data=${MCUFACE_DATA:-../shared/data}
+precision=${PRECISION:-float32}
+suffix=; [ "$precision" = int8 ] && suffix=_int8
 start=$(date +%s.%N)
-json=$("$build/mcuface" eval nuaa --data "$data/nuaa_dev" --json)
+json=$("$build/mcuface" eval nuaa --data "$data/nuaa_dev" --precision "$precision" --json)
 end=$(date +%s.%N)
 python3 - "$json" "$start" "$end" <<'PY'
 import json, sys
@@ -27,7 +29,7 @@ echo "| model | crop | ops | parameters | weight bytes | MACs | peak arena bytes
 echo "|---|---|---|---|---|---|---|"
 for m in minifasnet_v2:2.7 minifasnet_v1se:4.0; do
   name=${m%%:*}
-  "$build/mcuface" info "$build/models/$name.mfm" | awk -v name="$name" -v crop="${m##*:}x" -F': *' '
+  "$build/mcuface" info "$build/models/$name$suffix.mfm" | awk -v name="$name" -v crop="${m##*:}x" -F': *' '
     /^ops/ {ops=$2} /^parameters/ {p=$2} /^weight bytes/ {w=$2} /^MACs/ {m=$2} /^peak arena/ {split($2, a, " "); arena=a[1]}
     END {printf "| %s | %s | %s | %s | %s | %s | %s |\n", name, crop, ops, p, w, m, arena}'
 done
