@@ -94,4 +94,24 @@ for s in stages + ["total"]:
     r = runs["ref"][1] if s == "total" else runs["ref"][0].get(s, (0, 0))[0]
     m = runs["mve"][1] if s == "total" else runs["mve"][0].get(s, (0, 0))[0]
     print(f"{s:<11} {(f'{r / m:.2f}x' if m else ''):>20}")
+
+# One frame with one live, recognized face: each per-frame stage once, at its mean
+# over the run (instructions / entries; MACs / runs of its model).
+frame_stages = ["detect_pre", "detect_net", "decode", "liveness", "align", "embed", "match"]
+work = load("mve")[0]
+print("\none frame, one face (mean per entry of each stage)")
+print(f"{'stage':<11} {'MACs':>11} {'reference':>12} {'MACs/insn':>9} {'Helium':>12} {'MACs/insn':>9} {'ref/Helium':>10}")
+sums = [0, 0, 0]
+for s in frame_stages:
+    r_insns, r_n = runs["ref"][0].get(s, (0, 0))
+    m_insns, m_n = runs["mve"][0].get(s, (0, 0))
+    if not r_n or not m_n:
+        sys.exit(f"m55_insn_count: stage {s} never entered")
+    r, m = r_insns / r_n, m_insns / m_n
+    macs = work[macs_of[s]][1] / work[macs_of[s]][0] if s in macs_of else 0
+    sums[0] += macs; sums[1] += r; sums[2] += m
+    mr = f"{macs / r:.3f}" if macs else ""
+    mm = f"{macs / m:.3f}" if macs else ""
+    print(f"{s:<11} {int(macs) if macs else '':>11} {int(round(r)):>12} {mr:>9} {int(round(m)):>12} {mm:>9} {r / m:>9.2f}x")
+print(f"{'frame':<11} {int(sums[0]):>11} {int(round(sums[1])):>12} {sums[0] / sums[1]:>9.3f} {int(round(sums[2])):>12} {sums[0] / sums[2]:>9.3f} {sums[1] / sums[2]:>9.2f}x")
 PY
