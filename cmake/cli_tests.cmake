@@ -9,3 +9,8 @@ set_tests_properties(db_cli PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 WORKING_D
 # int8 model as one line (or, once built, the int8 run), stored thresholds.
 add_test(NAME cli_precision COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/cli_precision.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
 set_tests_properties(cli_precision PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# All-pairs FAR / FRR of the store's int8 scores (bench/lfw_thresholds.py)
+# against brute force, and `eval lfw --embeddings` against `embed`.
+add_test(NAME lfw_thresholds COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/eval/lfw_thresholds_test.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
+set_tests_properties(lfw_thresholds PROPERTIES TIMEOUT 120 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -142,6 +142,16 @@ def main():
         check(fb["live"] is True and fb["id"] == id_b and fb["name"] == "Colin Powell", f"identify {PROBE_B}: {fb}")
         fs = identify(cli, db, key, photos[PROBE_STRANGER])
         check(fs["id"] is None and fs["name"] is None, f"identify a stranger ({PROBE_STRANGER}): {fs}")
+        # --threshold: just above the match's score refuses it, just below (and 0) accepts it
+        above = identify(cli, db, key, photos[PROBE_A], "--threshold", f"{fa['score'] + 0.001:.4f}")
+        below = identify(cli, db, key, photos[PROBE_A], "--threshold", f"{fa['score'] - 0.001:.4f}")
+        check(above["id"] is None and abs(above["score"] - fa["score"]) < 1e-6 and below["id"] == id_a,
+              f"identify --threshold around the score {fa['score']}: {above['id']} / {below['id']}")
+        stranger_zero = identify(cli, db, key, photos[PROBE_STRANGER], "--threshold", "0")
+        check(stranger_zero["id"] is not None, f"identify a stranger at --threshold 0 names the best: {stranger_zero}")
+        for bad in ("1.5", "-0.1", "x", ""):
+            cli.fails(f"identify --threshold '{bad}'", "identify", "--db", db, "--key-file", key, photos[PROBE_A],
+                      "--threshold", bad, expect="--threshold")
         env_key = {"MCUFACE_KEY_FILE": key}
         fe = cli.json("identify", "--db", db, photos[PROBE_A], env=env_key)["faces"][0]
         check(fe["id"] == id_a, "$MCUFACE_KEY_FILE stands in for --key-file")

@@ -19,6 +19,7 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
     opt->size = 320;
     opt->sectors = CLI_STORE_DEFAULT_SECTORS;
     opt->liveness = 1;
+    opt->threshold = -1.0f;
     const char *env_key = getenv("MCUFACE_KEY_FILE");
     if (env_key && *env_key) opt->key_file = env_key;
     int options_done = 0;
@@ -32,7 +33,8 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
         else if (!strcmp(s, "--no-liveness")) opt->liveness = 0;
         else if (!strcmp(s, "--allow-duplicate")) opt->allow_duplicate = 1;
         else if (i + 1 >= argc && (!strcmp(s, "--db") || !strcmp(s, "--key-file") || !strcmp(s, "--recognizer") ||
-                                   !strcmp(s, "--size") || !strcmp(s, "--sectors") || !strcmp(s, "--precision")))
+                                   !strcmp(s, "--size") || !strcmp(s, "--sectors") || !strcmp(s, "--precision") ||
+                                   !strcmp(s, "--threshold")))
             return cli_usage_error("%s needs a value", s);
         else if (!strcmp(s, "--db")) opt->db = argv[++i];
         else if (!strcmp(s, "--key-file")) opt->key_file = argv[++i];
@@ -44,6 +46,11 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
             if (cli_parse_long("--size", argv[++i], 0, 8192, &opt->size)) return 2;
         } else if (!strcmp(s, "--sectors")) {
             if (cli_parse_long("--sectors", argv[++i], 2, CLI_STORE_MAX_SECTORS, &opt->sectors)) return 2;
+        } else if (!strcmp(s, "--threshold")) {
+            char *end;
+            opt->threshold = strtof(argv[++i], &end);
+            if (*end || end == argv[i] || !(opt->threshold >= 0 && opt->threshold <= 1))
+                return cli_usage_error("--threshold wants a cosine in [0, 1], got '%s'", argv[i]);
         } else return cli_usage_error("unknown option '%s'", s);
     }
     return 0;

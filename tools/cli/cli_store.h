@@ -33,6 +33,7 @@ typedef struct cli_store_options {
     cli_precision precision;  /* of every model run (enroll, add, identify) */
     long size;            /* detector long side, 0 = original scale */
     long sectors;         /* db init only */
+    float threshold;      /* identify: 1:N threshold, negative = the store's default */
     int json, liveness, allow_duplicate;
     const char *positional[CLI_STORE_MAX_POSITIONAL];
     int positional_count;

@@ -1,7 +1,9 @@
 /* mcuface identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]
  *                  [--recognizer NAME|FILE] [--size N] [--precision float32|int8]
+ *                  [--threshold T]
  * Every detected face is checked for liveness, embedded and searched 1:N in
- * the store at the store's identify threshold. A face judged a spoof is
+ * the store at the store's identify threshold, or T (pick it for the size of
+ * the gallery: docs/STORE.md "Thresholds"). A face judged a spoof is
  * reported with "live":false and is never matched. "score" is the best
  * cosine score in the store (also when below the threshold, so a near miss
  * is visible); "id" and "name" are null unless it reaches the threshold. */
@@ -19,10 +21,10 @@ typedef struct identify_result {
     mf_store_identity who;
 } identify_result;
 
-static int search(const mf_store *store, const float *embedding, identify_result *r)
+static int search(const mf_store *store, const float *embedding, float threshold, identify_result *r)
 {
     mf_store_match best;
-    int n = mf_store_identify(store, embedding, -1.0f, &best, 1);  /* negative: the store's 1:N threshold */
+    int n = mf_store_identify(store, embedding, threshold, &best, 1);  /* negative: the store's 1:N threshold */
     if (n > 0) r->matched = mf_store_find_id(store, best.id, &r->who) == MF_OK;
     else if (n == 0) n = mf_store_identify(store, embedding, 0.0f, &best, 1);  /* the near miss, for its score */
     if (n < 0) return n;
@@ -36,7 +38,7 @@ int cmd_identify(int argc, char **argv)
     cli_store_options opt;
     int status = cli_store_parse(argc, argv, &opt);
     if (status) return status;
-    if (opt.positional_count != 1) return cli_usage_error("usage: mcuface identify --db FILE --key-file KEY IMAGE [--json]");
+    if (opt.positional_count != 1) return cli_usage_error("usage: mcuface identify --db FILE --key-file KEY IMAGE [--json] [--threshold T]");
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *image = opt.positional[0];
     cli_store cs;
@@ -54,7 +56,7 @@ int cmd_identify(int argc, char **argv)
         identify_result *r = &results[i];
         memset(r, 0, sizeof *r);
         if (!faces[i].live) continue;
-        int err = search(&cs.store, faces[i].embedding, r);
+        int err = search(&cs.store, faces[i].embedding, opt.threshold, r);
         if (err) {
             status = cli_store_fail("identify", err);
             break;

@@ -1,11 +1,14 @@
 /* mcuface eval lfw --data DIR [--recognizer NAME|FILE] [--folds K] [--jobs N] [--json] [--flip]
- *                  [--precision float32|int8]
+ *                  [--precision float32|int8] [--embeddings FILE]
  * The official 10-fold LFW protocol run end to end from the raw 250x250
  * images: detect at the original scale (the face nearest the centre when
  * several), align, embed, cosine. An image without a detected face falls
  * back to a fixed central crop (FALLBACK below) and is counted in no_face.
  * --precision applies to the detector and the recognizer; the reported
- * threshold of the stored model is the one in the recognizer file used. */
+ * threshold of the stored model is the one in the recognizer file used.
+ * --embeddings FILE writes every image's embedding, one line each:
+ * "PERSON/IMAGE.jpg v0 v1 ..." (for bench/lfw_thresholds.py: all-pairs
+ * false-accept rates far below what the 3,000 impostor pairs can show). */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_recognizer.h"
 #include "lfw_protocol.h"
@@ -129,6 +132,31 @@ typedef struct pair_names {
     int same, fold;
 } pair_names;
 
+/* --embeddings: one line per image, its path under the data folder and its
+ * embedding (%.9g: float32 round-trips). Written to a temporary name and
+ * renamed, so a failed run leaves no half file. */
+static int write_embeddings(const char *path, const lfw_image *images, size_t count, int32_t dim)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "mcuface: cannot write %s\n", tmp);
+        return 1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        fputs(images[i].path, f);
+        for (int32_t k = 0; k < dim; k++) fprintf(f, " %.9g", images[i].embedding[k]);
+        fputc('\n', f);
+    }
+    if (fclose(f) || rename(tmp, path)) {
+        fprintf(stderr, "mcuface: cannot write %s\n", path);
+        remove(tmp);
+        return 1;
+    }
+    return 0;
+}
+
 /* Reads pairs.txt; returns the pair count or a negative status. */
 static int read_pairs(const char *path, int folds, pair_names **out)
 {
@@ -166,7 +194,7 @@ static int read_pairs(const char *path, int folds, pair_names **out)
 
 int eval_lfw(int argc, char **argv)
 {
-    const char *data = NULL, *recognizer = CLI_DEFAULT_RECOGNIZER;
+    const char *data = NULL, *recognizer = CLI_DEFAULT_RECOGNIZER, *embeddings_path = NULL;
     cli_precision precision = CLI_DEFAULT_PRECISION;
     int json = 0, flip = 0;
     long folds = 10, jobs = sysconf(_SC_NPROCESSORS_ONLN);
@@ -176,6 +204,7 @@ int eval_lfw(int argc, char **argv)
         else if (!strcmp(a, "--flip")) flip = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
         else if (!strcmp(a, "--recognizer") && i + 1 < argc) recognizer = argv[++i];
+        else if (!strcmp(a, "--embeddings") && i + 1 < argc) embeddings_path = argv[++i];
         else if (!strcmp(a, "--precision") && i + 1 < argc) {
             if (cli_parse_precision(argv[++i], &precision)) return 2;
         }
@@ -186,7 +215,7 @@ int eval_lfw(int argc, char **argv)
         } else return cli_usage_error("eval lfw: unknown option '%s'", a);
     }
     if (!data)
-        return cli_usage_error("usage: mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--json] [--precision float32|int8]");
+        return cli_usage_error("usage: mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--json] [--precision float32|int8] [--embeddings FILE]");
     /* Resolved here so that a missing model is one line, not one per thread. */
     static char detector_path[8192], recognizer_path[8192], recognizer_name[256];
     if (cli_model_resolve(CLI_DEFAULT_DETECTOR, precision, detector_path, sizeof detector_path) ||
@@ -270,6 +299,7 @@ int eval_lfw(int argc, char **argv)
                    recognizer_name, 100 * r.accuracy, 100 * r.std, folds, pair_count, 100 * r.tar_at_far_1e3, no_face, unique);
         }
         free(scored);
+        if (embeddings_path && write_embeddings(embeddings_path, images, unique, dim)) status = 1;
     }
     free(embeddings);
     free(images);
