@@ -374,6 +374,8 @@ MARK(add_mve, 8)
 MARK(other, 9)
 MARK(lookup_ref, 10)
 MARK(lookup_mve, 11)
+MARK(prelu_ref, 12)
+MARK(prelu_mve, 13)
 
 static void check(const char *what, size_t n)
 {
@@ -451,6 +453,21 @@ int main(void)
     bench_mark_other();
     check("lookup", 28 * 28 * 128);
     printf("bench lookup 28x28x128 elements %d\n", 28 * 28 * 128);
+
+    /* PReLU over 28x28x128, slopes of both signs per channel */
+    mf_prelu_s8_params pp = {-5, 3, 0, 0, g_mult, g_shift};
+    mf_quantize_multiplier(0.8, &pp.positive_multiplier, &pp.positive_shift);
+    for (int32_t c = 0; c < 128; c++) {
+        mf_quantize_multiplier((double)rnd(1, 64) / 64.0, &g_mult[c], &g_shift[c]);
+        if (c & 1) g_mult[c] = -g_mult[c];
+    }
+    bench_mark_prelu_ref();
+    mf_prelu_s8(&pp, g_in, 28 * 28 * 128, 128, g_out_ref);
+    bench_mark_prelu_mve();
+    mf_prelu_s8_mve(&pp, g_in, 28 * 28 * 128, 128, g_out_mve);
+    bench_mark_other();
+    check("prelu", 28 * 28 * 128);
+    printf("bench prelu 28x28x128 elements %d\n", 28 * 28 * 128);
     printf("done\n");
     return g_failed ? 1 : 0;
 }
