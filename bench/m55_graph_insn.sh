@@ -2,22 +2,24 @@
 # Executed instructions of a whole int8 network on the Cortex-M55 (QEMU
 # mps3-an547), reference kernels vs the Helium executor, counted exactly by
 # the TCG plugin bench/qemu_plugin/insn_count.c. The model and input are
-# scripts/test_m55_graph.sh's retinaface_mnet025_int8 case (multiface photo
-# 15 at 320x240, quantized on the host); the firmwares are its
-# graph_s8_m55_{ref,mve}_profile.elf built with that case alone:
+# one of scripts/test_m55_graph.sh's cases, named by the first argument:
+# retinaface_mnet025_int8 (default; multiface photo 15 at 320x240, quantized
+# on the host), minifasnet_v2_int8 or minifasnet_v1se_int8 (an 80x80 face
+# crop); the firmwares are
+# its graph_s8_m55_{ref,mve}_profile.elf built with that case alone:
 #   network   mf_model_run, from graph_mark_run_begin to graph_mark_run_end
 #   then the same graph op by op (the outputs are checked again), split by
 #   op kind with a marker function before each op: conv_1x1, conv_kxk,
-#   depthwise, binary, activation (int8 lookup table), pool, concat, resize,
+#   depthwise, binary, activation (int8 lookup table), prelu, mean, pool, concat, resize,
 #   quantize, dequantize, other (reshape, float ops); glue = reading the op
 #   records between ops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 graph=$root/build-m55/graph
-out=$graph/bench
+name=${1:-retinaface_mnet025_int8}
+out=$graph/bench${1:+_$1}
 plugin=$root/build-m55/insn_count.so
-name=retinaface_mnet025_int8
 [ -f "$graph/data/$name.out" ] || scripts/test_m55_graph.sh >/dev/null
 dims=$(awk -v n="$name" '$1 == "case" && $2 == n { print $4; exit }' "$graph/graph_s8_m55_ref.txt")
 [ -n "$dims" ] || { echo "m55_graph_insn: no $name case in $graph/graph_s8_m55_ref.txt" >&2; exit 1; }
@@ -29,7 +31,7 @@ if [ ! -f "$plugin" ]; then
   cc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o "$plugin" bench/qemu_plugin/insn_count.c
 fi
 
-kinds="glue conv_1x1 conv_kxk depthwise fully_connected binary activation pool concat resize quantize dequantize other"
+kinds="glue conv_1x1 conv_kxk depthwise fully_connected binary activation prelu mean pool concat resize quantize dequantize other"
 for kernels in ref mve; do
   elf=$out/graph_s8_m55_${kernels}_profile.elf
   marks=""

@@ -8,6 +8,7 @@
 #   fully_connected  512 -> 128, one row
 #   add              28x28x128 elements (per element, not per MAC)
 #   lookup           activation table over 28x28x128 elements (per element)
+#   prelu            PReLU over 28x28x128 elements, 128 per-channel slopes (per element)
 # Builds with scripts/test_m55_kernels.sh's CMake project and the plugin when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ fi
 
 marks=""
 for name in conv1x1_ref conv1x1_mve depthwise3x3_ref depthwise3x3_mve fully_connected_ref fully_connected_mve \
-  add_ref add_mve lookup_ref lookup_mve other; do
+  add_ref add_mve lookup_ref lookup_mve prelu_ref prelu_mve other; do
   a=$(arm-none-eabi-nm "$elf" | awk -v s="bench_mark_$name" '$3 == s { print $1 }')
   [ -n "$a" ] || { echo "m55_kernels_s8: no symbol bench_mark_$name" >&2; exit 1; }
   marks+="${marks:+,}mark=0x$a:$name"

@@ -6,6 +6,9 @@
 #   retinaface_mnet025_int8    build/models/, on multiface photo MF_M55_GRAPH_IMAGE
 #                              (default 15) at long side MF_M55_GRAPH_SIDE (default 320: 320x240),
 #                              quantized on the host exactly as mf_detect does
+#   minifasnet_v2_int8,        build/models/ (the liveness pair), on antispoof sample
+#   minifasnet_v1se_int8       MF_M55_GRAPH_FACE (default image_T1): its central square
+#                              resized to 80x80, converted on the host as mf_liveness_check does
 # Needs the host build (scripts/build.sh). Builds into build-m55/graph/.
 # Exit status: 0 when both firmwares match the host, 1 on a mismatch, 2 on a
 # build error, crash, fault (101-106) or timeout.
@@ -17,10 +20,15 @@ data=$out/data
 host=${BUILD_DIR:-build}
 model=$host/models/retinaface_mnet025_int8.mfm
 image=${MF_DATA_DIR:-../shared/data}/multiface/${MF_M55_GRAPH_IMAGE:-15}.jpg
+face=${MF_DATA_DIR:-../shared/data}/antispoof_samples/${MF_M55_GRAPH_FACE:-image_T1}.jpg
 mkdir -p "$data"
 
 [ -f "$model" ] || { echo "test_m55_graph: $model missing (run scripts/build.sh)" >&2; exit 2; }
 [ -f "$image" ] || { echo "test_m55_graph: $image missing (set MF_DATA_DIR)" >&2; exit 2; }
+for live in minifasnet_v2_int8 minifasnet_v1se_int8; do
+  [ -f "$host/models/$live.mfm" ] || { echo "test_m55_graph: $host/models/$live.mfm missing (run scripts/build.sh)" >&2; exit 2; }
+done
+[ -f "$face" ] || { echo "test_m55_graph: $face missing (set MF_DATA_DIR)" >&2; exit 2; }
 
 # Host side: the reference tool against the host build's libraries (current sources).
 cmake --build "$host" --target mcuface_posix -j"$(nproc)" >/dev/null
@@ -39,6 +47,12 @@ det_dims=$("$out/graph_ref_host" detector-input "$model" "$image" "${MF_M55_GRAP
 "$out/graph_ref_host" run "$model" "$det_dims" "$data/retinaface_mnet025_int8.in" "$data/retinaface_mnet025_int8.out"
 
 cases="tiny_int8:$tiny_dims;retinaface_mnet025_int8:$det_dims"
+for live in minifasnet_v2_int8 minifasnet_v1se_int8; do
+  cp "$host/models/$live.mfm" "$data/$live.mfm"
+  live_dims=$("$out/graph_ref_host" liveness-input "$data/$live.mfm" "$face" "$data/$live.in")
+  "$out/graph_ref_host" run "$data/$live.mfm" "$live_dims" "$data/$live.in" "$data/$live.out"
+  cases+=";$live:$live_dims"
+done
 cmake -S tests/m55_graph -B "$out/fw" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi-m55.cmake" \
   -DMF_GRAPH_DATA="$data" -DMF_GRAPH_CASES="$cases" >/dev/null
 cmake --build "$out/fw" -j"$(nproc)" --target graph_s8_m55_ref.elf graph_s8_m55_mve.elf >"$out/build.log" 2>&1 ||

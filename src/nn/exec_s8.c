@@ -88,7 +88,7 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         if (p[0] == MF_ACT_PRELU) {
             const int32_t channels = x->dims[x->rank - 1];
             mf_prelu_s8_params pp = {x->zero_point, out->zero_point, aux[0], aux[1], aux + 2, aux + 2 + channels};
-            mf_prelu_s8(&pp, x->data, mf_tensor_elements(x), channels, out->data);
+            mf_s8_prelu(&pp, x->data, mf_tensor_elements(x), channels, out->data);
         } else {
             mf_s8_lookup(x->data, mf_tensor_elements(x), (const int8_t *)(const void *)aux, out->data);
         }

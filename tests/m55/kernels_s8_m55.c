@@ -293,6 +293,58 @@ static void test_lookup(int case_index)
     compare("lookup", case_index, count);
 }
 
+/* A random multiplier and shift for PReLU: a realistic scale (one of
+ * 1/64 .. 4, negated for a negative slope when `negative`), or raw random
+ * values and edges (saturating shifts, INT32_MIN) to hit every rounding path.
+ * Left shifts above 23 are kept off multipliers within 2^8 of +-2^31: there
+ * the requantized value can come within 127 of INT32_MAX and the reference's
+ * `raw + output_zero_point` would overflow int32 (undefined in C). */
+static void random_prelu_pair(int negative, int32_t *multiplier, int32_t *shift)
+{
+    static const int32_t edges[] = {0, 1, -1, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30)};
+    const int pick = rnd(0, 7);
+    if (pick == 0) {
+        *multiplier = edges[rnd(0, (int32_t)(sizeof edges / sizeof edges[0]) - 1)];
+        *shift = rnd(-31, 30);
+    } else if (pick == 1) {
+        *multiplier = (int32_t)rnd32();
+        *shift = rnd(-31, 30);
+    } else {
+        mf_quantize_multiplier((double)rnd(1, 256) / 64.0, multiplier, shift);
+        if (negative && rnd(0, 3) != 0) *multiplier = -*multiplier;
+    }
+    if ((*multiplier > INT32_MAX - 256 || *multiplier < INT32_MIN + 256) && *shift > 23) *shift = 23;
+}
+
+/* Random channel counts (1..300: tails of 1..3 lanes), rows (0..), a last
+ * partial row sometimes, zero points anywhere in -128..127, slopes of both
+ * signs per channel; out of place or in place. */
+static void test_prelu(int case_index)
+{
+    const int32_t channels = rnd(0, 3) == 0 ? rnd(1, 9) : rnd(1, 300);
+    const int32_t rows = rnd(0, 4) == 0 ? rnd(0, 2) : rnd(0, 4000 / channels + 1);
+    size_t count = (size_t)rows * (size_t)channels;
+    if (rnd(0, 4) == 0) count += (size_t)rnd(0, channels - 1);
+    const size_t skew = (size_t)rnd(0, 15);
+    mf_prelu_s8_params p;
+    p.input_zero_point = rnd(0, 3) == 0 ? (rnd(0, 1) ? -128 : 127) : rnd(-128, 127);
+    p.output_zero_point = rnd(0, 3) == 0 ? (rnd(0, 1) ? -128 : 127) : rnd(-128, 127);
+    random_prelu_pair(0, &p.positive_multiplier, &p.positive_shift);
+    for (int32_t c = 0; c < channels; c++) random_prelu_pair(1, &g_mult[c], &g_shift[c]);
+    p.negative_multiplier = g_mult;
+    p.negative_shift = g_shift;
+    fill_s8(g_in, count + skew);
+    clear_outputs();
+    mf_prelu_s8(&p, g_in + skew, count, channels, g_out_ref);
+    if (rnd(0, 1)) {
+        mf_prelu_s8_mve(&p, g_in + skew, count, channels, g_out_mve);
+    } else { /* in place, as the executor may run activations */
+        memcpy(g_out_mve, g_in + skew, count);
+        mf_prelu_s8_mve(&p, g_out_mve, count, channels, g_out_mve);
+    }
+    compare("prelu", case_index, count);
+}
+
 int main(void)
 {
     test_requantize();
@@ -301,6 +353,7 @@ int main(void)
     for (int i = 0; i < 300; i++) test_fully_connected(i);
     for (int i = 0; i < 300; i++) test_binary(i);
     for (int i = 0; i < 300; i++) test_lookup(i);
+    for (int i = 0; i < 500; i++) test_prelu(i);
     printf("kernels_s8_m55: %d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;
 }
@@ -321,6 +374,8 @@ MARK(add_mve, 8)
 MARK(other, 9)
 MARK(lookup_ref, 10)
 MARK(lookup_mve, 11)
+MARK(prelu_ref, 12)
+MARK(prelu_mve, 13)
 
 static void check(const char *what, size_t n)
 {
@@ -398,6 +453,21 @@ int main(void)
     bench_mark_other();
     check("lookup", 28 * 28 * 128);
     printf("bench lookup 28x28x128 elements %d\n", 28 * 28 * 128);
+
+    /* PReLU over 28x28x128, slopes of both signs per channel */
+    mf_prelu_s8_params pp = {-5, 3, 0, 0, g_mult, g_shift};
+    mf_quantize_multiplier(0.8, &pp.positive_multiplier, &pp.positive_shift);
+    for (int32_t c = 0; c < 128; c++) {
+        mf_quantize_multiplier((double)rnd(1, 64) / 64.0, &g_mult[c], &g_shift[c]);
+        if (c & 1) g_mult[c] = -g_mult[c];
+    }
+    bench_mark_prelu_ref();
+    mf_prelu_s8(&pp, g_in, 28 * 28 * 128, 128, g_out_ref);
+    bench_mark_prelu_mve();
+    mf_prelu_s8_mve(&pp, g_in, 28 * 28 * 128, 128, g_out_mve);
+    bench_mark_other();
+    check("prelu", 28 * 28 * 128);
+    printf("bench prelu 28x28x128 elements %d\n", 28 * 28 * 128);
     printf("done\n");
     return g_failed ? 1 : 0;
 }

@@ -7,13 +7,19 @@
  *   graph_ref_host detector-input MODEL IMAGE LONG_SIDE INPUT
  *       decodes IMAGE and writes to INPUT the detector network input that
  *       mf_detect builds from it (resized to LONG_SIDE, quantized for an
- *       int8 model); prints NxHxWxC. */
+ *       int8 model); prints NxHxWxC.
+ *   graph_ref_host liveness-input MODEL IMAGE INPUT
+ *       the central square of IMAGE resized to the liveness model's input
+ *       side and converted as mf_liveness_check does (BGR 0..255, quantized
+ *       for an int8 model); prints NxHxWxC. */
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_model.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include "mf_posix.h"
 #include "nn/graph.h"
+#include "vision/resize.h"
+#include "vision/to_tensor.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,12 +115,51 @@ static int detector_input(const char *model_path, const char *image_path, long l
     return status;
 }
 
+static int liveness_input(const char *model_path, const char *image_path, const char *out_path)
+{
+    mf_mapped_file file;
+    mf_image image, crop;
+    int err = mf_map_file(model_path, &file);
+    if (err) return fail(model_path, err);
+    if ((err = mf_image_load(image_path, &image))) return fail(image_path, err);
+    mf_model m;
+    if ((err = mf_model_open(&m, file.data, file.size))) return fail("open", err);
+    int32_t dims[4];
+    if (mf_model_input_dims(&m, 0, dims) != 4 || dims[3] != 3) return fail("input dims", MF_EINVAL);
+    uint8_t *memory = aligned_alloc(16, MEMORY_BYTES);
+    if (!memory) return fail("memory", MF_ENOMEM);
+    const size_t workspace = (mf_model_workspace_bytes(&m) + 15u) & ~(size_t)15u;
+    size_t arena = 0;
+    if ((err = mf_model_plan(&m, memory, workspace, dims, 4, &arena))) return fail("plan", err);
+    const size_t crop_bytes = (size_t)dims[1] * (size_t)dims[2] * 3u;
+    if (workspace + arena + crop_bytes > MEMORY_BYTES) return fail("arena", MF_ENOMEM);
+    if ((err = mf_model_bind(&m, memory + workspace, arena))) return fail("bind", err);
+    if ((err = mf_image_init(&crop, memory + workspace + arena, crop_bytes, dims[2], dims[1], 3)))
+        return fail("crop", err);
+    const int side = image.width < image.height ? image.width : image.height;
+    if ((err = mf_crop_resize(&image, (image.width - side) / 2, (image.height - side) / 2, side, side, &crop)))
+        return fail("crop", err);
+    static const float zero[3] = {0, 0, 0}, one[3] = {1, 1, 1};
+    mf_tensor *in = mf_model_input(&m, 0);
+    err = in->dtype == MF_DTYPE_S8 ? mf_image_to_tensor_s8(&crop, in->data, zero, one, 1, in->scale, in->zero_point)
+                                   : mf_image_to_tensor_f32(&crop, in->data, zero, one, 1);
+    if (err) return fail("to tensor", err);
+    int status = write_file(out_path, in->data, tensor_bytes(in));
+    if (!status) printf("%dx%dx%dx%d\n", (int)dims[0], (int)dims[1], (int)dims[2], (int)dims[3]);
+    free(memory);
+    mf_image_free(&image);
+    mf_unmap_file(&file);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 6 && !strcmp(argv[1], "run")) return run(argv[2], argv[3], argv[4], argv[5]);
     if (argc == 6 && !strcmp(argv[1], "detector-input"))
         return detector_input(argv[2], argv[3], strtol(argv[4], NULL, 10), argv[5]);
+    if (argc == 5 && !strcmp(argv[1], "liveness-input")) return liveness_input(argv[2], argv[3], argv[4]);
     fprintf(stderr, "usage: graph_ref_host run MODEL NxHxWxC INPUT OUTPUTS\n"
-                    "       graph_ref_host detector-input MODEL IMAGE LONG_SIDE INPUT\n");
+                    "       graph_ref_host detector-input MODEL IMAGE LONG_SIDE INPUT\n"
+                    "       graph_ref_host liveness-input MODEL IMAGE INPUT\n");
     return 2;
 }

@@ -61,6 +61,8 @@ MARK(resize, 19)
 MARK(quantize, 20)
 MARK(dequantize, 21)
 MARK(other, 22)
+MARK(prelu, 23)
+MARK(mean, 24)
 
 enum { KINDS = 3 };
 static const char *const g_kind_names[KINDS] = {"conv_1x1", "conv_kxk", "depthwise"};
@@ -86,7 +88,11 @@ static void mark_op(const mf_model *m, const mf_op_record *op)
     }
     case MF_OP_FULLY_CONNECTED: graph_mark_fully_connected(); break;
     case MF_OP_BINARY: graph_mark_binary(); break;
-    case MF_OP_ACTIVATION: graph_mark_activation(); break;
+    case MF_OP_ACTIVATION:
+        if (op->params[0] == MF_ACT_PRELU) graph_mark_prelu();
+        else graph_mark_activation();
+        break;
+    case MF_OP_MEAN: graph_mark_mean(); break;
     case MF_OP_POOL2D: graph_mark_pool(); break;
     case MF_OP_CONCAT: graph_mark_concat(); break;
     case MF_OP_RESIZE: graph_mark_resize(); break;

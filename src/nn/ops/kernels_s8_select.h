@@ -94,4 +94,15 @@ static inline void mf_s8_lookup(const int8_t *input, size_t count, const int8_t 
     mf_lookup_s8(input, count, table, output);
 #endif
 }
+
+/* PReLU with per-channel slopes along the last axis; may run in place. */
+static inline void mf_s8_prelu(const mf_prelu_s8_params *p, const int8_t *input, size_t count, int32_t channels,
+                               int8_t *output)
+{
+#if MF_S8_HELIUM
+    mf_prelu_s8_mve(p, input, count, channels, output);
+#else
+    mf_prelu_s8(p, input, count, channels, output);
+#endif
+}
 #endif

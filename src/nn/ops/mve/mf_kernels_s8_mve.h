@@ -30,4 +30,8 @@ void mf_binary_s8_mve(mf_binary kind, const mf_binary_s8_params *p, const mf_sha
                       const mf_shape4 *b_shape, const int8_t *b, const mf_shape4 *out, int8_t *output);
 /* 16 lanes with gather loads from the table; may run in place. */
 void mf_lookup_s8_mve(const int8_t *input, size_t count, const int8_t *table, int8_t *output);
+/* 4 channels per vector along each row of `channels` values, the multiplier
+ * and shift picked per lane by the sign; may run in place. */
+void mf_prelu_s8_mve(const mf_prelu_s8_params *p, const int8_t *input, size_t count, int32_t channels,
+                     int8_t *output);
 #endif
