@@ -193,8 +193,9 @@ static void test_depthwise(int case_index)
     int32_t kh, kw;
     for (;;) {
         const int32_t multiplier = rnd(0, 5) == 0 ? 2 : 1;
-        kh = rnd(0, 1) ? 3 : rnd(1, 5);
-        kw = rnd(0, 1) ? kh : rnd(1, 5);
+        static const int32_t large[] = {5, 7, 9}; /* EdgeNeXt's depthwise sizes */
+        kh = rnd(0, 1) ? 3 : rnd(0, 1) ? large[rnd(0, 2)] : rnd(1, 5);
+        kw = rnd(0, 1) ? kh : rnd(0, 3) == 0 ? large[rnd(0, 2)] : rnd(1, 5);
         p.stride_h = rnd(1, 2);
         p.stride_w = rnd(1, 2);
         p.dilation_h = rnd(0, 4) == 0 ? 2 : 1;
@@ -203,7 +204,8 @@ static void test_depthwise(int case_index)
         p.pad_left = rnd(0, 2);
         p.pad_bottom = rnd(0, 2);
         p.pad_right = rnd(0, 2);
-        in = (mf_shape4){rnd(1, 2), rnd(1, 10), rnd(1, 10), rnd(1, 70)};
+        const int32_t side = kh > 5 || kw > 5 ? 24 : 10; /* room for windows inside the image */
+        in = (mf_shape4){rnd(1, 2), rnd(1, side), rnd(1, side), rnd(1, 70)};
         out = (mf_shape4){in.n, out_size(in.h, p.pad_top + p.pad_bottom, kh, p.dilation_h, p.stride_h),
                           out_size(in.w, p.pad_left + p.pad_right, kw, p.dilation_w, p.stride_w), in.c * multiplier};
         if (out.h > 0 && out.w > 0) break;
@@ -401,7 +403,7 @@ int main(void)
 {
     test_requantize();
     for (int i = 0; i < 300; i++) test_conv(i);
-    for (int i = 0; i < 300; i++) test_depthwise(i);
+    for (int i = 0; i < 600; i++) test_depthwise(i);
     for (int i = 0; i < 300; i++) test_fully_connected(i);
     for (int i = 0; i < 300; i++) test_binary(i);
     for (int i = 0; i < 300; i++) test_lookup(i);
