@@ -347,6 +347,29 @@ static void test_quantize(int case_index)
     compare("quantize", case_index, count);
 }
 
+/* Int8 -> float over random lengths (tails, unaligned starts): realistic
+ * and extreme scales (negative, subnormal, below 2^-100, huge, infinite),
+ * zero points in and out of int8. Compared as bytes. */
+static void test_dequantize(int case_index)
+{
+    float scale;
+    switch (rnd(0, 7)) {
+    case 0: { static const float odd[] = {0x1p-101f, 0x1p-100f, -0x1p-100f, 1e-40f, 3e38f, -1e30f, 0.0f,
+                                          __builtin_inff()};
+              scale = odd[rnd(0, 7)]; break; }
+    case 1: scale = -(float)rnd(1, 10000) / 4096.0f; break;
+    default: scale = (float)rnd(1, 100000) / 65536.0f; break;
+    }
+    const int32_t zp = rnd(0, 9) == 0 ? rnd(-(1 << 21), 1 << 21) : rnd(-128, 127);
+    const size_t count = rnd(0, 3) == 0 ? (size_t)rnd(0, 40) : (size_t)rnd(0, 5000);
+    const size_t skew = (size_t)rnd(0, 15);
+    fill_s8(g_in, count + skew);
+    clear_outputs();
+    mf_dequantize_s8_f32(g_in + skew, count, scale, zp, (float *)(void *)g_out_ref);
+    mf_dequantize_s8_f32_mve(g_in + skew, count, scale, zp, (float *)(void *)g_out_mve);
+    compare("dequantize", case_index, count * sizeof(float));
+}
+
 /* A random multiplier and shift for PReLU: a realistic scale (one of
  * 1/64 .. 4, negated for a negative slope when `negative`), or raw random
  * values and edges (saturating shifts, INT32_MIN) to hit every rounding path.
@@ -409,6 +432,7 @@ int main(void)
     for (int i = 0; i < 300; i++) test_lookup(i);
     for (int i = 0; i < 500; i++) test_prelu(i);
     for (int i = 0; i < 500; i++) test_quantize(i);
+    for (int i = 0; i < 300; i++) test_dequantize(i);
     printf("kernels_s8_m55: %d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;
 }

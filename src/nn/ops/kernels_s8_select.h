@@ -96,6 +96,17 @@ static inline void mf_s8_quantize(const float *input, size_t count, float scale,
 #endif
 }
 
+/* int8 -> float32 (DEQUANTIZE). */
+static inline void mf_s8_dequantize(const int8_t *input, size_t count, float scale, int32_t zero_point,
+                                    float *output)
+{
+#if MF_S8_HELIUM
+    mf_dequantize_s8_f32_mve(input, count, scale, zero_point, output);
+#else
+    mf_dequantize_s8_f32(input, count, scale, zero_point, output);
+#endif
+}
+
 /* Activation as a 256-entry table; may run in place. */
 static inline void mf_s8_lookup(const int8_t *input, size_t count, const int8_t *table, int8_t *output)
 {

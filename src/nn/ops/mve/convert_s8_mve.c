@@ -45,3 +45,30 @@ void mf_quantize_f32_s8_mve(const float *input, size_t count, float scale, int32
     mf_quantize_f32_s8(input, count, scale, zero_point, output);
 #endif
 }
+
+/* Dequantize, four lanes per vector: q - zero_point is exact in int32 and in
+ * float (|zero_point| <= 2^20 here), so each lane is the reference's one
+ * float multiply, rounded the same way. Scales of magnitude below 2^-100
+ * (or not finite) run the reference: then a product could be subnormal,
+ * where Helium might flush to zero and the scalar FPU does not. */
+void mf_dequantize_s8_f32_mve(const int8_t *input, size_t count, float scale, int32_t zero_point, float *output)
+{
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
+    const float magnitude = scale < 0.0f ? -scale : scale;
+    if (!(magnitude >= 0x1p-100f && magnitude <= 0x1.fffffep127f) || zero_point < -(1 << 20) ||
+        zero_point > (1 << 20)) {
+        mf_dequantize_s8_f32(input, count, scale, zero_point, output);
+        return;
+    }
+    size_t i = 0;
+    for (; i + 4 <= count; i += 4)
+        vst1q_f32(output + i, vmulq_n_f32(vcvtq_f32_s32(vsubq_n_s32(vldrbq_s32(input + i), zero_point)), scale));
+    if (i < count) {
+        const mve_pred16_t lanes = vctp32q((uint32_t)(count - i));
+        const int32x4_t q = vsubq_n_s32(vldrbq_z_s32(input + i, lanes), zero_point);
+        vstrwq_p_f32(output + i, vmulq_n_f32(vcvtq_f32_s32(q), scale), lanes);
+    }
+#else
+    mf_dequantize_s8_f32(input, count, scale, zero_point, output);
+#endif
+}

@@ -32,6 +32,9 @@ void mf_binary_s8_mve(mf_binary kind, const mf_binary_s8_params *p, const mf_sha
  * rounds as the reference's division (otherwise, per vector, the reference);
  * may start at the input. */
 void mf_quantize_f32_s8_mve(const float *input, size_t count, float scale, int32_t zero_point, int8_t *output);
+/* int8 -> float, 4 lanes: the reference's multiply per lane (scales below
+ * 2^-100 in magnitude: the reference). */
+void mf_dequantize_s8_f32_mve(const int8_t *input, size_t count, float scale, int32_t zero_point, float *output);
 /* 16 lanes with gather loads from the table; may run in place. */
 void mf_lookup_s8_mve(const int8_t *input, size_t count, const int8_t *table, int8_t *output);
 /* 4 channels per vector along each row of `channels` values, the multiplier
