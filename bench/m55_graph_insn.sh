@@ -5,7 +5,7 @@
 # one of scripts/test_m55_graph.sh's cases, named by the first argument:
 # retinaface_mnet025_int8 (default; multiface photo 15 at 320x240, quantized
 # on the host), minifasnet_v2_int8 or minifasnet_v1se_int8 (an 80x80 face
-# crop); the firmwares are
+# crop) or edgeface_xs_gamma_06_int8 (a 112x112 aligned face); the firmwares are
 # its graph_s8_m55_{ref,mve}_profile.elf built with that case alone:
 #   network   mf_model_run, from graph_mark_run_begin to graph_mark_run_end
 #   then the same graph op by op (the outputs are checked again), split by

@@ -9,6 +9,9 @@
 #   minifasnet_v2_int8,        build/models/ (the liveness pair), on antispoof sample
 #   minifasnet_v1se_int8       MF_M55_GRAPH_FACE (default image_T1): its central square
 #                              resized to 80x80, converted on the host as mf_liveness_check does
+#   edgeface_xs_gamma_06_int8  build/models/, the recognizer on the largest face of multiface photo
+#                              MF_M55_GRAPH_EMBED_IMAGE (default 15), aligned to 112x112 by the
+#                              host's mcuface align, converted on the host as mf_embed does
 # Needs the host build (scripts/build.sh). Builds into build-m55/graph/.
 # Exit status: 0 when both firmwares match the host, 1 on a mismatch, 2 on a
 # build error, crash, fault (101-106) or timeout.
@@ -53,6 +56,14 @@ for live in minifasnet_v2_int8 minifasnet_v1se_int8; do
   "$out/graph_ref_host" run "$data/$live.mfm" "$live_dims" "$data/$live.in" "$data/$live.out"
   cases+=";$live:$live_dims"
 done
+rec=edgeface_xs_gamma_06_int8
+[ -f "$host/models/$rec.mfm" ] || { echo "test_m55_graph: $host/models/$rec.mfm missing (run scripts/build.sh)" >&2; exit 2; }
+cp "$host/models/$rec.mfm" "$data/$rec.mfm"
+cmake --build "$host" --target mcuface -j"$(nproc)" >/dev/null
+"$host/mcuface" align "${MF_DATA_DIR:-../shared/data}/multiface/${MF_M55_GRAPH_EMBED_IMAGE:-15}.jpg" "$data/$rec.face.png" >/dev/null
+rec_dims=$("$out/graph_ref_host" embed-input "$data/$rec.mfm" "$data/$rec.face.png" "$data/$rec.in")
+"$out/graph_ref_host" run "$data/$rec.mfm" "$rec_dims" "$data/$rec.in" "$data/$rec.out"
+cases+=";$rec:$rec_dims"
 cmake -S tests/m55_graph -B "$out/fw" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi-m55.cmake" \
   -DMF_GRAPH_DATA="$data" -DMF_GRAPH_CASES="$cases" >/dev/null
 cmake --build "$out/fw" -j"$(nproc)" --target graph_s8_m55_ref.elf graph_s8_m55_mve.elf >"$out/build.log" 2>&1 ||

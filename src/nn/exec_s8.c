@@ -47,10 +47,10 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
     const int32_t *aux = m->op_aux[op->index] >= 0 ? m->aux + m->op_aux[op->index] : NULL;
     switch (op->type) {
     case MF_OP_QUANTIZE:
-        mf_quantize_f32_s8(x->data, mf_tensor_elements(x), out->scale, out->zero_point, out->data);
+        mf_s8_quantize(x->data, mf_tensor_elements(x), out->scale, out->zero_point, out->data);
         break;
     case MF_OP_DEQUANTIZE:
-        mf_dequantize_s8_f32(x->data, mf_tensor_elements(x), x->scale, x->zero_point, out->data);
+        mf_s8_dequantize(x->data, mf_tensor_elements(x), x->scale, x->zero_point, out->data);
         break;
     case MF_OP_CONV2D: case MF_OP_DEPTHWISE_CONV2D: {
         const mf_tensor *w = &m->tensors[op->inputs[1]];

@@ -193,8 +193,9 @@ static void test_depthwise(int case_index)
     int32_t kh, kw;
     for (;;) {
         const int32_t multiplier = rnd(0, 5) == 0 ? 2 : 1;
-        kh = rnd(0, 1) ? 3 : rnd(1, 5);
-        kw = rnd(0, 1) ? kh : rnd(1, 5);
+        static const int32_t large[] = {5, 7, 9}; /* EdgeNeXt's depthwise sizes */
+        kh = rnd(0, 1) ? 3 : rnd(0, 1) ? large[rnd(0, 2)] : rnd(1, 5);
+        kw = rnd(0, 1) ? kh : rnd(0, 3) == 0 ? large[rnd(0, 2)] : rnd(1, 5);
         p.stride_h = rnd(1, 2);
         p.stride_w = rnd(1, 2);
         p.dilation_h = rnd(0, 4) == 0 ? 2 : 1;
@@ -203,7 +204,8 @@ static void test_depthwise(int case_index)
         p.pad_left = rnd(0, 2);
         p.pad_bottom = rnd(0, 2);
         p.pad_right = rnd(0, 2);
-        in = (mf_shape4){rnd(1, 2), rnd(1, 10), rnd(1, 10), rnd(1, 70)};
+        const int32_t side = kh > 5 || kw > 5 ? 24 : 10; /* room for windows inside the image */
+        in = (mf_shape4){rnd(1, 2), rnd(1, side), rnd(1, side), rnd(1, 70)};
         out = (mf_shape4){in.n, out_size(in.h, p.pad_top + p.pad_bottom, kh, p.dilation_h, p.stride_h),
                           out_size(in.w, p.pad_left + p.pad_right, kw, p.dilation_w, p.stride_w), in.c * multiplier};
         if (out.h > 0 && out.w > 0) break;
@@ -293,6 +295,81 @@ static void test_lookup(int case_index)
     compare("lookup", case_index, count);
 }
 
+/* Float -> int8 over random lengths (tails of 1..3, unaligned starts, in
+ * place): a realistic or extreme scale (outside the twin's [2^-60, 2^60]
+ * too), zero points in and out of int8, values at exact ties (k + 0.5) *
+ * scale and a few ulps either side, random values, saturating ones and
+ * specials (NaN, infinities, subnormals, -0). */
+static float g_f[MAX_IN / 4] ARENA;
+static float rnd_float(float scale)
+{
+    union { uint32_t u; float f; } b;
+    switch (rnd(0, 9)) {
+    case 0: b.u = rnd32(); return b.f; /* any bit pattern: NaNs, subnormals, huge */
+    case 1: {
+        static const uint32_t special[] = {0x7fc00000u, 0xffc00000u, 0x7f800000u, 0xff800000u, 0x00000001u,
+                                           0x807fffffu, 0x80000000u, 0x7f7fffffu, 0x7fa00000u};
+        b.u = special[rnd(0, 8)];
+        return b.f;
+    }
+    case 2: case 3: case 4: { /* at or next to a tie */
+        b.f = ((float)rnd(-300, 300) + 0.5f) * scale;
+        b.u += (uint32_t)rnd(-3, 3);
+        return b.f;
+    }
+    case 5: return (float)rnd(-1100, 1100) * scale * (float)rnd(1, 1000) / 1000.0f;
+    default: return (float)(int32_t)rnd32() / 2147483648.0f * 200.0f * scale;
+    }
+}
+
+static void test_quantize(int case_index)
+{
+    float scale;
+    switch (rnd(0, 7)) {
+    case 0: { static const float odd[] = {0x1p-61f, 0x1p-60f, 0x1p60f, 0x1p61f, 1e-38f, 1e38f, 3e-45f, 0.0f};
+              scale = odd[rnd(0, 7)]; break; }
+    case 1: scale = (float)rnd(1, 100000) / 7.0f; break;
+    default: scale = (float)rnd(1, 10000) / 65536.0f; break;
+    }
+    const int32_t zp = rnd(0, 9) == 0 ? rnd(-400, 400) : rnd(-128, 127);
+    const size_t count = rnd(0, 3) == 0 ? (size_t)rnd(0, 40) : (size_t)rnd(0, 5000);
+    const size_t skew = (size_t)rnd(0, 3);
+    for (size_t i = 0; i < count + skew; i++) g_f[i] = rnd_float(scale);
+    clear_outputs();
+    mf_quantize_f32_s8(g_f + skew, count, scale, zp, g_out_ref);
+    if (rnd(0, 1)) {
+        mf_quantize_f32_s8_mve(g_f + skew, count, scale, zp, g_out_mve);
+    } else { /* in place: the output starts at the input */
+        int8_t *at = (int8_t *)(g_f + skew);
+        mf_quantize_f32_s8_mve(g_f + skew, count, scale, zp, at);
+        memcpy(g_out_mve, at, count);
+    }
+    compare("quantize", case_index, count);
+}
+
+/* Int8 -> float over random lengths (tails, unaligned starts): realistic
+ * and extreme scales (negative, subnormal, below 2^-100, huge, infinite),
+ * zero points in and out of int8. Compared as bytes. */
+static void test_dequantize(int case_index)
+{
+    float scale;
+    switch (rnd(0, 7)) {
+    case 0: { static const float odd[] = {0x1p-101f, 0x1p-100f, -0x1p-100f, 1e-40f, 3e38f, -1e30f, 0.0f,
+                                          __builtin_inff()};
+              scale = odd[rnd(0, 7)]; break; }
+    case 1: scale = -(float)rnd(1, 10000) / 4096.0f; break;
+    default: scale = (float)rnd(1, 100000) / 65536.0f; break;
+    }
+    const int32_t zp = rnd(0, 9) == 0 ? rnd(-(1 << 21), 1 << 21) : rnd(-128, 127);
+    const size_t count = rnd(0, 3) == 0 ? (size_t)rnd(0, 40) : (size_t)rnd(0, 5000);
+    const size_t skew = (size_t)rnd(0, 15);
+    fill_s8(g_in, count + skew);
+    clear_outputs();
+    mf_dequantize_s8_f32(g_in + skew, count, scale, zp, (float *)(void *)g_out_ref);
+    mf_dequantize_s8_f32_mve(g_in + skew, count, scale, zp, (float *)(void *)g_out_mve);
+    compare("dequantize", case_index, count * sizeof(float));
+}
+
 /* A random multiplier and shift for PReLU: a realistic scale (one of
  * 1/64 .. 4, negated for a negative slope when `negative`), or raw random
  * values and edges (saturating shifts, INT32_MIN) to hit every rounding path.
@@ -349,11 +426,13 @@ int main(void)
 {
     test_requantize();
     for (int i = 0; i < 300; i++) test_conv(i);
-    for (int i = 0; i < 300; i++) test_depthwise(i);
+    for (int i = 0; i < 600; i++) test_depthwise(i);
     for (int i = 0; i < 300; i++) test_fully_connected(i);
     for (int i = 0; i < 300; i++) test_binary(i);
     for (int i = 0; i < 300; i++) test_lookup(i);
     for (int i = 0; i < 500; i++) test_prelu(i);
+    for (int i = 0; i < 500; i++) test_quantize(i);
+    for (int i = 0; i < 300; i++) test_dequantize(i);
     printf("kernels_s8_m55: %d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;
 }

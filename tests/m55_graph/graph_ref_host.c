@@ -11,9 +11,15 @@
  *   graph_ref_host liveness-input MODEL IMAGE INPUT
  *       the central square of IMAGE resized to the liveness model's input
  *       side and converted as mf_liveness_check does (BGR 0..255, quantized
- *       for an int8 model); prints NxHxWxC. */
+ *       for an int8 model); prints NxHxWxC.
+ *   graph_ref_host embed-input MODEL FACE INPUT
+ *       FACE, an aligned 112x112 face (e.g. from mcuface align), converted
+ *       to the recognizer's input exactly as mf_embed does (mean, scale and
+ *       channel order from the model's metadata; quantized for an int8
+ *       input); prints NxHxWxC. */
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_model.h"
+#include "mcuface/mf_recognize.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include "mf_posix.h"
@@ -152,14 +158,44 @@ static int liveness_input(const char *model_path, const char *image_path, const 
     return status;
 }
 
+static int embed_input(const char *model_path, const char *image_path, const char *out_path)
+{
+    mf_mapped_file file;
+    mf_image face;
+    int err = mf_map_file(model_path, &file);
+    if (err) return fail(model_path, err);
+    if ((err = mf_image_load(image_path, &face))) return fail(image_path, err);
+    mf_recognizer rec;
+    if ((err = mf_recognizer_open(&rec, file.data, file.size))) return fail("open", err);
+    uint8_t *memory = aligned_alloc(16, MEMORY_BYTES);
+    if (!memory) return fail("memory", MF_ENOMEM);
+    const size_t workspace = (mf_recognizer_workspace_bytes(&rec) + 15u) & ~(size_t)15u;
+    size_t arena = 0;
+    if ((err = mf_recognizer_plan(&rec, memory, workspace, &arena))) return fail("plan", err);
+    if (workspace + arena > MEMORY_BYTES) return fail("arena", MF_ENOMEM);
+    if ((err = mf_recognizer_bind(&rec, memory + workspace, arena))) return fail("bind", err);
+    float embedding[MF_EMBEDDING_MAX_DIM];
+    if ((err = mf_embed(&rec, &face, embedding, MF_EMBEDDING_MAX_DIM))) return fail("embed", err);
+    const mf_tensor *in = mf_model_input(&rec.model, 0);
+    int status = write_file(out_path, in->data, tensor_bytes(in));
+    if (!status)
+        printf("%dx%dx%dx%d\n", (int)in->dims[0], (int)in->dims[1], (int)in->dims[2], (int)in->dims[3]);
+    free(memory);
+    mf_image_free(&face);
+    mf_unmap_file(&file);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 6 && !strcmp(argv[1], "run")) return run(argv[2], argv[3], argv[4], argv[5]);
     if (argc == 6 && !strcmp(argv[1], "detector-input"))
         return detector_input(argv[2], argv[3], strtol(argv[4], NULL, 10), argv[5]);
     if (argc == 5 && !strcmp(argv[1], "liveness-input")) return liveness_input(argv[2], argv[3], argv[4]);
+    if (argc == 5 && !strcmp(argv[1], "embed-input")) return embed_input(argv[2], argv[3], argv[4]);
     fprintf(stderr, "usage: graph_ref_host run MODEL NxHxWxC INPUT OUTPUTS\n"
                     "       graph_ref_host detector-input MODEL IMAGE LONG_SIDE INPUT\n"
-                    "       graph_ref_host liveness-input MODEL IMAGE INPUT\n");
+                    "       graph_ref_host liveness-input MODEL IMAGE INPUT\n"
+                    "       graph_ref_host embed-input MODEL FACE INPUT\n");
     return 2;
 }

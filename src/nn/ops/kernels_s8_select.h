@@ -85,6 +85,28 @@ static inline void mf_s8_binary(mf_binary kind, const mf_binary_s8_params *p, co
 #endif
 }
 
+/* float32 -> int8 (QUANTIZE). */
+static inline void mf_s8_quantize(const float *input, size_t count, float scale, int32_t zero_point,
+                                  int8_t *output)
+{
+#if MF_S8_HELIUM
+    mf_quantize_f32_s8_mve(input, count, scale, zero_point, output);
+#else
+    mf_quantize_f32_s8(input, count, scale, zero_point, output);
+#endif
+}
+
+/* int8 -> float32 (DEQUANTIZE). */
+static inline void mf_s8_dequantize(const int8_t *input, size_t count, float scale, int32_t zero_point,
+                                    float *output)
+{
+#if MF_S8_HELIUM
+    mf_dequantize_s8_f32_mve(input, count, scale, zero_point, output);
+#else
+    mf_dequantize_s8_f32(input, count, scale, zero_point, output);
+#endif
+}
+
 /* Activation as a 256-entry table; may run in place. */
 static inline void mf_s8_lookup(const int8_t *input, size_t count, const int8_t *table, int8_t *output)
 {

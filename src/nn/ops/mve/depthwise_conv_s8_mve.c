@@ -50,9 +50,33 @@ static inline __attribute__((always_inline)) void interior_3x3(
     }
 }
 
+/* The same for other kernel sizes (EdgeNeXt's 5x5, 7x7, 9x9): too many
+ * weight vectors to keep widened, so each tap loads its weights as well
+ * (one input load, one weight load, a multiply and an add); the input
+ * zero point is folded into the bias as above and no window clipping is
+ * computed per pixel. */
+static inline __attribute__((always_inline)) void interior_kxk(
+    const int8_t *src, int32_t src_step, int32_t row_step, int32_t col_step, const int8_t *weights_c,
+    int32_t c_count, int32_t kh, int32_t kw, int32x4_t folded, int32x4_t multiplier, int32x4_t shift, int8_t *dst,
+    int32_t dst_step, int32_t count, int32_t output_zero_point, int32_t act_min, int32_t act_max,
+    mve_pred16_t lanes, int whole)
+{
+    for (int32_t i = 0; i < count; i++, src += src_step, dst += dst_step) {
+        int32x4_t acc = folded;
+        const int8_t *r = src, *w = weights_c;
+        for (int32_t ky = 0; ky < kh; ky++, r += row_step) {
+            const int8_t *x = r;
+            for (int32_t kx = 0; kx < kw; kx++, x += col_step, w += c_count)
+                acc = vaddq_s32(acc, vmulq_s32(load4(x, lanes, whole), load4(w, lanes, whole)));
+        }
+        mf_mve_store_s8(dst, mf_mve_requantize(acc, multiplier, shift), output_zero_point, act_min, act_max, lanes);
+    }
+}
+
 /* Channels c..c+3 of one output row (image n, row oy): the bias and the
- * requantization parameters are loaded once for the row; pixels whose 3x3
- * window is inside the image take interior_3x3, the others window_sum. */
+ * requantization parameters are loaded once for the row; pixels whose
+ * window is inside the image take interior_3x3 (3x3) or interior_kxk (other
+ * sizes), the others window_sum. */
 static inline __attribute__((always_inline)) void row_channels(const mf_conv_s8_params *p, const mf_channel_requant *rq,
                                                                const mf_shape4 *in, const int8_t *image, int32_t kh,
                                                                int32_t kw, const int8_t *weights, const int32_t *bias,
@@ -69,16 +93,29 @@ static inline __attribute__((always_inline)) void row_channels(const mf_conv_s8_
     const int32_t y0 = oy * p->stride_h - p->pad_top;
     int32_t ky_first, ky_end;
     mf_window_taps(y0, p->dilation_h, kh, in->h, &ky_first, &ky_end);
-    /* [ox_first, ox_end): windows inside the image horizontally (3x3 only) */
+    /* [ox_first, ox_end): windows inside the image horizontally */
     int32_t ox_first = out_w, ox_end = out_w;
-    const int32_t x0_last = in->w - 1 - 2 * dilation_w; /* largest x0 with the window inside */
-    if (kh == 3 && kw == 3 && ky_first == 0 && ky_end == 3 && x0_last + pad_left >= 0) {
+    const int32_t x0_last = in->w - 1 - (kw - 1) * dilation_w; /* largest x0 with the window inside */
+    if (ky_first == 0 && ky_end == kh && x0_last + pad_left >= 0) {
         ox_first = (pad_left + stride_w - 1) / stride_w;
         ox_end = (x0_last + pad_left) / stride_w + 1;
         if (ox_end > out_w) ox_end = out_w;
         if (ox_first > ox_end) ox_first = ox_end;
     }
     for (int32_t ox = 0; ox < out_w; ox++) {
+        if (ox == ox_first && ox_first < ox_end && !(kh == 3 && kw == 3)) {
+            int32x4_t sum = vdupq_n_s32(0);
+            for (int32_t k = 0; k < kh * kw; k++)
+                sum = vaddq_s32(sum, load4(weights + (size_t)k * c_count + c, lanes, whole));
+            const int32_t x0 = ox * stride_w - pad_left;
+            interior_kxk(image + (size_t)y0 * row_stride + (size_t)x0 * c_count + c, stride_w * c_count,
+                         p->dilation_h * row_stride, dilation_w * c_count, weights + c, c_count, kh, kw,
+                         vsubq_s32(bias_v, vmulq_n_s32(sum, zero_point)), multiplier, shift,
+                         dst_row + (size_t)ox * c_count + c, c_count, ox_end - ox_first, output_zero_point, act_min,
+                         act_max, lanes, whole);
+            ox = ox_end - 1;
+            continue;
+        }
         if (ox == ox_first && ox_first < ox_end) {
             int32x4_t wide[9], sum = vdupq_n_s32(0);
             for (int k = 0; k < 9; k++) {

@@ -28,6 +28,13 @@ void mf_fully_connected_s8_mve(const mf_fc_s8_params *p, const mf_channel_requan
 /* Same-shape operands: 4 elements per vector; broadcasting calls the reference. */
 void mf_binary_s8_mve(mf_binary kind, const mf_binary_s8_params *p, const mf_shape4 *a_shape, const int8_t *a,
                       const mf_shape4 *b_shape, const int8_t *b, const mf_shape4 *out, int8_t *output);
+/* float -> int8, 4 lanes: multiplies by 1 / scale where that provably
+ * rounds as the reference's division (otherwise, per vector, the reference);
+ * may start at the input. */
+void mf_quantize_f32_s8_mve(const float *input, size_t count, float scale, int32_t zero_point, int8_t *output);
+/* int8 -> float, 4 lanes: the reference's multiply per lane (scales below
+ * 2^-100 in magnitude: the reference). */
+void mf_dequantize_s8_f32_mve(const int8_t *input, size_t count, float scale, int32_t zero_point, float *output);
 /* 16 lanes with gather loads from the table; may run in place. */
 void mf_lookup_s8_mve(const int8_t *input, size_t count, const int8_t *table, int8_t *output);
 /* 4 channels per vector along each row of `channels` values, the multiplier
