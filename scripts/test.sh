@@ -31,5 +31,5 @@ scripts/build_m55.sh
 scripts/run_m55.sh
 scripts/test_m55_kernels.sh # Helium int8 kernels vs reference, bit for bit (about 3 s)
 scripts/test_m55_soft_crypto.sh # portable AES-256-GCM store hook, known answers on the target (about 1 s)
-scripts/test_m55_graph.sh   # whole int8 models, reference and Helium executors vs host, byte for byte (about 25 s)
+scripts/test_m55_graph.sh   # whole int8 models, reference and Helium executors vs host, byte for byte (five models, about 15 s)
 scripts/test_m55_math.sh    # mf_expf / mf_erff / mf_tanhf: same bits on host and M55 (about 2 s)
