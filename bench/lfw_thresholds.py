@@ -115,26 +115,23 @@ def main():
     print("| threshold | FAR (impostor pairs accepted) | FRR (genuine pairs rejected) |")
     print("|---|---|---|")
     for t in thresholds:
-        f = far(t)
-        print(f"| {t:.4f} | {f:.2e} ({round(f * n_imp):,}) | {100 * frr(t):.2f}% ({round(frr(t) * n_gen):,}) |")
-    print("\n| target FAR | threshold | FRR there |")
-    print("|---|---|---|")
-    for target in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7):
-        t = threshold_at_far(target)
-        if target * n_imp < 3:
-            print(f"| {target:.0e} | (fewer than 3 impostor pairs: not measurable) | |")
-            continue
-        print(f"| {target:.0e} | {t:.4f} | {100 * frr(t):.2f}% |")
+        f, r = far(t), frr(t)
+        print(f"| {t:.4f} | {f:.2e} ({round(f * n_imp):,}) | {100 * r:.2f}% ({round(r * n_gen):,}) |")
+    def threshold_rows(label, targets):
+        """One row per (name, target FAR): the threshold reaching it and the FRR there."""
+        print(f"| {label} | threshold | FRR there |")
+        print("|---|---|---|")
+        for name, target in targets:
+            if target * n_imp < 3:
+                print(f"| {name} | (fewer than 3 impostor pairs: not measurable) | |")
+                continue
+            t = threshold_at_far(target)
+            print(f"| {name} | {t:.4f} | {100 * frr(t):.2f}% |")
+
+    print()
+    threshold_rows("target FAR", [(f"{f:.0e}", f) for f in (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)])
     print("\n1:N search, whole-search false-accept probability 1% (per comparison 0.01 / N):\n")
-    print("| identities N | threshold | FRR there |")
-    print("|---|---|---|")
-    for N in (10, 100, 1000, 10000):
-        target = 0.01 / N
-        t = threshold_at_far(target)
-        if target * n_imp < 3:
-            print(f"| {N:,} | (fewer than 3 impostor pairs: not measurable) | |")
-            continue
-        print(f"| {N:,} | {t:.4f} | {100 * frr(t):.2f}% |")
+    threshold_rows("identities N", [(f"{N:,}", 0.01 / N) for N in (10, 100, 1000, 10000)])
 
 
 if __name__ == "__main__":
