@@ -47,10 +47,7 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
         } else if (!strcmp(s, "--sectors")) {
             if (cli_parse_long("--sectors", argv[++i], 2, CLI_STORE_MAX_SECTORS, &opt->sectors)) return 2;
         } else if (!strcmp(s, "--threshold")) {
-            char *end;
-            opt->threshold = strtof(argv[++i], &end);
-            if (*end || end == argv[i] || !(opt->threshold >= 0 && opt->threshold <= 1))
-                return cli_usage_error("--threshold wants a cosine in [0, 1], got '%s'", argv[i]);
+            if (cli_parse_threshold(argv[++i], 0.0f, &opt->threshold)) return 2;
         } else return cli_usage_error("unknown option '%s'", s);
     }
     return 0;

@@ -33,7 +33,6 @@ static int parse_args(int argc, char **argv, int images_wanted, recognize_args *
     a->liveness = 1;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
-        char *end;
         if (!strcmp(s, "--json")) a->json = 1;
         else if (!strcmp(s, "--no-liveness")) a->liveness = 0;
         else if (!strcmp(s, "--recognizer") && i + 1 < argc) a->recognizer = argv[++i];
@@ -43,9 +42,7 @@ static int parse_args(int argc, char **argv, int images_wanted, recognize_args *
         else if (!strcmp(s, "--size") && i + 1 < argc) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &a->size)) return 2;
         } else if (!strcmp(s, "--threshold") && i + 1 < argc) {
-            a->threshold = strtof(argv[++i], &end);
-            if (*end || !(a->threshold >= -1 && a->threshold <= 1))
-                return cli_usage_error("--threshold wants a cosine in [-1, 1], got '%s'", argv[i]);
+            if (cli_parse_threshold(argv[++i], -1.0f, &a->threshold)) return 2;
             a->have_threshold = 1;
         } else if (s[0] == '-') return cli_usage_error("unknown option '%s'", s);
         else if (a->image_count < images_wanted) a->images[a->image_count++] = s;
