@@ -1,10 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mf_posix.h"
 #include "mcuface/mf_status.h"
-#include <errno.h>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,16 +10,16 @@ int mf_map_file(const char *path, mf_mapped_file *out)
     if (!path || !out) return MF_EINVAL;
     out->data = NULL;
     out->size = 0;
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return errno == ENOENT ? MF_ENOTFOUND : MF_EIO;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { close(fd); return MF_EIO; }
-    if (st.st_size == 0) { close(fd); return MF_OK; } /* empty: the loader reports it as corrupt */
-    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int fd = -1;
+    size_t size = 0;
+    int err = mf_open_regular_file(path, &fd, &size);
+    if (err) return err;
+    if (size == 0) { close(fd); return MF_OK; } /* empty: the loader reports it as corrupt */
+    void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) return MF_EIO;
     out->data = p;
-    out->size = (size_t)st.st_size;
+    out->size = size;
     return MF_OK;
 }
 

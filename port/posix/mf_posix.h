@@ -14,6 +14,17 @@ typedef struct mf_mapped_file {
 int mf_map_file(const char *path, mf_mapped_file *out);
 void mf_unmap_file(mf_mapped_file *file);
 
+/* Opens PATH read-only after checking it is a regular file (never blocks
+ * on a FIFO). *FD_OUT gets the descriptor (close it), *SIZE_OUT (may be
+ * NULL) its size. Returns MF_OK, MF_EINVAL, MF_ENOTFOUND, MF_EIO or
+ * MF_EUNSUPPORTED (a FIFO, device, socket or directory). */
+int mf_open_regular_file(const char *path, int *fd_out, size_t *size_out);
+
+/* Reads the whole regular file PATH into a malloc'd buffer (*DATA_OUT, free
+ * it) of *SIZE_OUT bytes. The statuses of mf_open_regular_file, plus
+ * MF_ERANGE (larger than MAX_BYTES: nothing is read) and MF_ENOMEM. */
+int mf_read_regular_file(const char *path, size_t max_bytes, uint8_t **data_out, size_t *size_out);
+
 /* Monotonic time in seconds. */
 double mf_clock_seconds(void);
 #endif
