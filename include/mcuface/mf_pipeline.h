@@ -33,9 +33,9 @@
  * transcendental calls, so the host and the Cortex-M55 decide alike:
  *   association: detections (best score first) and active tracks are paired
  *     greedily by IoU, highest first (ties: lower detection index, then
- *     lower track slot), a pair needing IoU >= track_min_iou and a mean
- *     landmark displacement <= track_max_landmark_shift x the track box's
- *     longer side.
+ *     lower track slot), a pair needing IoU >= track_min_iou and a
+ *     root-mean-square landmark displacement <= track_max_landmark_shift x
+ *     the track box's longer side.
  *   birth: an unpaired detection starts a new track with a fresh id
  *     (1, 2, 3, ...: never reused while the pipeline is open).
  *   loss: a track unpaired in track_max_missed consecutive frames is ended.
@@ -94,12 +94,13 @@ typedef enum mf_pipeline_select {
 
 /* Stage boundaries, for profilers (the firmware's instruction counts). */
 typedef enum mf_pipeline_stage {
-    MF_STAGE_DETECT = 1,   /* mf_detect_frame starts */
-    MF_STAGE_LIVENESS = 2, /* liveness of one face */
-    MF_STAGE_ALIGN = 3,    /* alignment of one face */
-    MF_STAGE_EMBED = 4,    /* the recognizer on one face */
-    MF_STAGE_MATCH = 5,    /* the store search of one face or track */
-    MF_STAGE_OTHER = 6     /* pipeline bookkeeping between stages (tracking, copying results) */
+    MF_STAGE_PREPARE = 1,  /* mf_pipeline_process starts: frame checks, detector re-plan for a new size */
+    MF_STAGE_DETECT = 2,   /* the detector (resize, network, decode, NMS) */
+    MF_STAGE_LIVENESS = 3, /* liveness of one face */
+    MF_STAGE_ALIGN = 4,    /* alignment of one face */
+    MF_STAGE_EMBED = 5,    /* the recognizer on one face */
+    MF_STAGE_MATCH = 6,    /* the store search of one face or track */
+    MF_STAGE_OTHER = 7     /* back in the pipeline after a stage (tracking, results) */
 } mf_pipeline_stage;
 typedef void (*mf_pipeline_stage_hook)(void *context, mf_pipeline_stage stage);
 
@@ -198,6 +199,7 @@ typedef struct mf_pipeline {
             uint32_t id;        /* 0: free slot */
             float box[4], landmarks[10];
             int missed;
+            int checked;           /* 1 once liveness / the embedding ran on it */
             uint32_t last_check;   /* frame of the last liveness / embedding check */
             float check_area, check_eye[2]; /* box area and eye vector then */
             float live_scores[MF_TRACK_LIVE_WINDOW];
