@@ -5,6 +5,7 @@
 #include "cli_recognizer.h"
 #include "cli_liveness.h"
 #include "cli_store.h"
+#include "mcuface/mf_version.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     for (int i = 0; i < CLI_COUNT(commands); i++)
         if (commands[i]->run && !strcmp(cmd, commands[i]->name)) return commands[i]->run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "--version")) {
+        printf("mcuface %s\n", mf_version());
+        return 0;
+    }
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) return usage(stdout);
     fprintf(stderr, "mcuface: unknown command '%s'\n", cmd);
     return usage(stderr);
