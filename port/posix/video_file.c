@@ -354,6 +354,7 @@ static int encode(mf_video_writer *w, AVFrame *frame)
         averr = avcodec_receive_packet(w->encoder, w->packet);
         if (averr == AVERROR(EAGAIN) || averr == AVERROR_EOF) return MF_OK;
         if (averr < 0) return MF_EIO;
+        if (w->packet->duration <= 0) w->packet->duration = 1; /* one frame: mp4 needs the last sample's */
         av_packet_rescale_ts(w->packet, w->encoder->time_base, w->stream->time_base);
         w->packet->stream_index = w->stream->index;
         averr = av_interleaved_write_frame(w->format, w->packet); /* takes the packet's data */

@@ -35,6 +35,7 @@ typedef struct cli_store_options {
     long sectors;         /* db init only */
     float threshold;      /* identify: 1:N threshold, negative = the store's default */
     int json, liveness, allow_duplicate;
+    const char *out_path; /* identify -o: the annotated image (PNG) */
     const char *positional[CLI_STORE_MAX_POSITIONAL];
     int positional_count;
 } cli_store_options;

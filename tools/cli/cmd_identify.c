@@ -6,7 +6,9 @@
  * reported with "live":false and is never matched. "score" is the best
  * cosine score in the store (also when below the threshold, so a near miss
  * is visible); "id" and "name" are null unless it reaches the threshold. */
+#include "cli_annotate.h"
 #include "cli_store.h"
+#include "mf_image_file.h"
 #include "mcuface/mf_status.h"
 #include <stdio.h>
 #include <string.h>
@@ -37,10 +39,35 @@ static const cli_option identify_options[] = {
     CLI_OPTION_JSON(cli_store_options),
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL, "skip the anti-spoofing check"),
     CLI_OPT("--threshold", CLI_ARG_FLOAT, cli_store_options, threshold, "T", "1:N match when the cosine score is >= T (default: the store's; docs/STORE.md \"Thresholds\")", .min = 0, .max = 1, .max_open = 0, .meaning = "a cosine"),
+    CLI_OPT("-o", CLI_ARG_STRING, cli_store_options, out_path, "OUT.png", "the image with each face's box, name (or UNKNOWN), score and LIVE/SPOOF"),
     CLI_OPTION_RECOGNIZER(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),
 };
+
+/* The image again, with every face's decision drawn on it, as a PNG. */
+static int write_annotated(const char *image_path, const char *out_path, const cli_face_result *faces,
+                           const identify_result *results, int count, int liveness)
+{
+    static cli_annotation notes[MAX_FACES];
+    for (int i = 0; i < count; i++) {
+        cli_annotation *a = &notes[i];
+        memset(a, 0, sizeof *a);
+        memcpy(a->box, faces[i].face.box, sizeof a->box);
+        a->live = liveness ? faces[i].live : -1;
+        a->live_score = faces[i].live_score;
+        a->name = results[i].matched ? results[i].who.name : NULL;
+        a->has_score = results[i].has_score;
+        a->score = results[i].score;
+    }
+    mf_image img;
+    int err = mf_image_load(image_path, &img);
+    if (!err) err = cli_annotate(&img, notes, count);
+    if (!err) err = mf_image_save_png(out_path, &img);
+    mf_image_free(&img);
+    if (err) fprintf(stderr, "mcuface: -o %s: %s\n", out_path, mf_status_str(err));
+    return err != MF_OK;
+}
 
 const cli_command cli_identify_command = {
     "identify", "IMAGE", "who is each face? (1:N search; spoofed faces are never matched)", NULL, identify_options,
@@ -101,6 +128,7 @@ int cmd_identify(int argc, char **argv)
     if (!status && opt.json)
         printf("%s],\"precision\":\"%s\"}\n", count > 0 ? "" : "{\"faces\":[", cli_precision_name(opt.precision));
     else if (!status && count == 0) printf("no faces\n");
+    if (!status && opt.out_path) status = write_annotated(image, opt.out_path, faces, results, count, opt.liveness);
     cli_face_models_close(&models);
     cli_store_close(&cs);
     return status;

@@ -40,7 +40,7 @@ typedef struct video_args {
 static const cli_option video_options[] = {
     CLI_OPT("--db", CLI_ARG_STRING, video_args, db, "FILE", "the encrypted enrollment store", .required = 1),
     CLI_OPT("--key-file", CLI_ARG_STRING, video_args, key_file, "KEY", "its 32-byte key file (default $MCUFACE_KEY_FILE)"),
-    CLI_OPTION_JSON(video_args),
+    CLI_OPT("--json", CLI_ARG_FLAG, video_args, json, NULL, "one JSON object per frame on stdout (a line each) instead of the table"),
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, video_args, liveness, NULL, "skip the anti-spoofing check"),
     CLI_OPT("--no-tracking", CLI_ARG_CLEAR, video_args, tracking, NULL, "every network on every face of every frame (no tracks)"),
     CLI_OPT("--recheck", CLI_ARG_LONG, video_args, recheck, "N", "re-check a track's liveness and identity every N frames (default 15; 0: only when the face grows or turns)", .min = 0, .max = 1000000),
@@ -54,7 +54,9 @@ static const cli_option video_options[] = {
 
 const cli_command cli_video_command = {
     "video", "DIR|FILE", "faces of every frame of a video or a folder of frames, tracked, with names",
-    "  one JSON line per frame with --json: {\"frame\":N,\"faces\":[{\"track\":T,\"box\":..,\"live\":..,\"name\":..}],\"networks\":{...}}",
+    "      DIR: image files in name order (digit runs compared as numbers); FILE: a video (needs libav)\n"
+    "      --json: one line per frame, {\"frame\":N,\"faces\":[{\"track\":T,\"box\":..,\"live\":..,\"live_score\":..,\"id\":..,\n"
+    "      \"name\":..,\"score\":..,\"checked\":B}],\"networks\":{\"detector\":1,\"liveness\":L,\"recognizer\":R},\"cpu_ms\":MS}\n",
     video_options, CLI_COUNT(video_options), 1, 1, cmd_video,
 };
 
@@ -160,8 +162,9 @@ static void print_face_json(const mf_pipeline_face *f, int liveness)
         printf(",\"id\":%u,\"name\":", who->id);
         cli_json_string(who->name);
     } else printf(",\"id\":null,\"name\":null");
-    if (who->matched) printf(",\"score\":%.4f}", who->score);
-    else printf(",\"score\":null}");
+    if (who->matched) printf(",\"score\":%.4f", who->score);
+    else printf(",\"score\":null");
+    printf(",\"checked\":%s}", f->liveness_ran || f->recognizer_ran ? "true" : "false");
 }
 
 static void print_frame(const mf_pipeline_result *r, int index, double ms, const video_args *a)
@@ -211,6 +214,13 @@ static int output_open(annotated_output *out, const char *path)
         }
         out->to_video = 1;
         return 0;
+    }
+    size_t n = strlen(path);
+    if ((n > 4 && (!strcmp(path + n - 4, ".png") || !strcmp(path + n - 4, ".jpg"))) ||
+        (n > 5 && !strcmp(path + n - 5, ".jpeg"))) {
+        fprintf(stderr, "mcuface: -o %s: give a folder for the annotated frames, or a video (.mp4 .mkv .avi .mov)\n",
+                path);
+        return 1;
     }
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
