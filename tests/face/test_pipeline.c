@@ -214,7 +214,7 @@ static void test_equals_hand_composition(void)
     }
     MF_CHECK(accepted >= 2); /* the two enrolled faces found themselves */
     piped_close(&p);
-    fixture_unmount(&fx);
+    fixture_release(&fx);
     hand_close(&h);
 }
 
@@ -314,7 +314,7 @@ static void test_spoof_never_embedded(void)
         }
         piped_close(&p);
     }
-    fixture_unmount(&fx);
+    fixture_release(&fx);
     mf_image_free(&img);
 }
 
@@ -364,7 +364,7 @@ static void test_tracking_rechecks(void)
     MF_CHECK_EQ_INT(r.faces[0].track_id, (uint32_t)faces + 1);
     MF_CHECK_EQ_INT(r.frame_index, 0);
     piped_close(&p);
-    fixture_unmount(&fx);
+    fixture_release(&fx);
     mf_image_free(&img);
 }
 
