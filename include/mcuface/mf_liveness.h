@@ -15,8 +15,9 @@
  *   mf_liveness_plan(&lv, ws, mf_liveness_workspace_bytes(&lv), &arena_bytes);
  *   mf_liveness_bind(&lv, arena, arena_bytes);
  *   mf_liveness_check(&lv, &image, &face, &result);   // result.live, result.score
- * The pipeline (verify, identify) calls mf_liveness_check on every detected
- * face before recognition and never matches a face with result.live == 0. */
+ * mf_pipeline (include/mcuface/mf_pipeline.h) checks every selected face
+ * this way before recognition and never embeds or matches one it judged a
+ * spoof. */
 #ifndef MCUFACE_MF_LIVENESS_H
 #define MCUFACE_MF_LIVENESS_H
 #include <stddef.h>
