@@ -24,4 +24,4 @@ set_tests_properties(cli_usage PROPERTIES TIMEOUT 60)
 # against identify, -o) and identify -o, on crops of a NUAA frame made at
 # test time; bad input as one line. Skips (77) without the models or data.
 add_test(NAME video_cli COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/video_cli.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
-set_tests_properties(video_cli PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(video_cli PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
