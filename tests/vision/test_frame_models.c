@@ -1,8 +1,8 @@
 /* mf_detect_frame, mf_liveness_check_frame and mf_align_face_frame on camera
- * frames made from multiface photos (RGB565 both byte orders, YUYV, UYVY, NV12,
- * BGR888, GRAY8, rows padded): each must equal, bit for bit, the image call on
- * the frame first converted with mf_frame_to_image, for the float and the
- * int8 models (build/models). An RGB888 frame must equal mf_detect on the
+ * frames made from multiface photos, rows padded (int8 models: RGB565 both
+ * byte orders, YUYV, UYVY, NV12, BGR888, GRAY8; float32 models: RGB565, YUYV,
+ * NV12): each must equal, bit for bit, the image call on the frame first
+ * converted with mf_frame_to_image (models from build/models). An RGB888 frame must equal mf_detect on the
  * image itself. Skips when the models or the photos are absent. */
 #include "mf_test.h"
 #include "mcuface/mf_detect.h"
@@ -165,8 +165,8 @@ static void check_frame_equals_converted(models *m, const mf_frame *frame, const
 
 static const char *photos[] = {"data/multiface/1.jpg", "data/multiface/12.jpg"};
 static const struct { mf_pixel_format fmt; const char *name; } formats[] = {
-    {MF_PIXEL_RGB565, "RGB565"}, {MF_PIXEL_RGB565_BE, "RGB565_BE"}, {MF_PIXEL_YUYV, "YUYV"},
-    {MF_PIXEL_UYVY, "UYVY"},     {MF_PIXEL_NV12, "NV12"},           {MF_PIXEL_BGR888, "BGR888"},
+    {MF_PIXEL_RGB565, "RGB565"}, {MF_PIXEL_YUYV, "YUYV"},     {MF_PIXEL_NV12, "NV12"},
+    {MF_PIXEL_RGB565_BE, "RGB565_BE"}, {MF_PIXEL_UYVY, "UYVY"}, {MF_PIXEL_BGR888, "BGR888"},
     {MF_PIXEL_GRAY8, "GRAY8"}};
 
 static void run_models(const char *suffix)
@@ -201,7 +201,10 @@ static void run_models(const char *suffix)
         if (a > 0 && a == b) MF_CHECK(memcmp(faces_image, faces_frame, (size_t)(a < MAX_FACES ? a : MAX_FACES) *
                                                                        sizeof(mf_face)) == 0);
         printf("%s%s %dx%d (detector %dx%d):\n", photos[p], suffix, img.width, img.height, nw, nh);
-        for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+        /* every format with the int8 models (what the firmware runs); the float32 run takes the three
+         * camera formats of the issue, to keep the sanitizer build's time down */
+        size_t format_count = suffix[0] ? sizeof formats / sizeof formats[0] : 3;
+        for (size_t f = 0; f < format_count; f++) {
             mf_frame frame;
             MF_CHECK_EQ_INT(encode(&img, formats[f].fmt, frame_buf, frame_cap, &frame), MF_OK);
             char what[64];
