@@ -69,6 +69,7 @@ int cmd_liveness(int argc, char **argv)
     status = 0;
     if (count < 0) status = cli_fail("detect", count);
     if (count > MAX_FACES) count = MAX_FACES;
+    if (count >= 0) cli_remark_small_faces(image_path, &img, size, faces, count);
     for (int i = 0; i < count && !status; i++) {
         err = mf_liveness_check(&cl.lv, &img, &faces[i], &results[i]);
         if (err) status = cli_fail("liveness", err);
