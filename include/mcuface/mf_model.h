@@ -8,7 +8,13 @@
  *   mf_model_open(&m, blob, size);
  *   mf_model_plan(&m, ws, mf_model_workspace_bytes(&m), input_dims, 4, &arena_bytes);
  *   mf_model_bind(&m, arena, arena_bytes);
- *   fill mf_model_input(&m, 0)->data; mf_model_run(&m); read mf_model_output(&m, 0). */
+ *   fill mf_model_input(&m, 0)->data; mf_model_run(&m); read mf_model_output(&m, 0).
+ *
+ * Thread safety: the library has no global mutable state. One mf_model (with
+ * its workspace and arena) is used by one thread at a time: calls on it must
+ * not overlap, not even queries such as mf_model_input. Separate objects are
+ * independent and may run in parallel threads, also over one shared
+ * read-only model blob. */
 #ifndef MCUFACE_MF_MODEL_H
 #define MCUFACE_MF_MODEL_H
 #include <stddef.h>

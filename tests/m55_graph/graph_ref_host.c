@@ -22,7 +22,7 @@
 #include "mcuface/mf_recognize.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include "nn/graph.h"
 #include "vision/resize.h"
 #include "vision/to_tensor.h"

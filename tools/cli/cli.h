@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_model.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include "cli_args.h"
 
 /* Prints "mcuface: WHAT: reason" for a negative status and returns 1 (the

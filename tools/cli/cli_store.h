@@ -13,7 +13,8 @@
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_store.h"
-#include "mf_store_posix.h"
+#include "mcuface/mf_crypto_mbedtls.h"
+#include "mcuface/mf_flash_file.h"
 
 /* 64 KiB: the usual NOR block-erase size; with 16-byte program units a
  * sector holds 97 record slots (docs/STORE.md), 95 of them usable. */
