@@ -20,12 +20,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Element types of tensors, as model files store them (docs/SPEC.md). */
+typedef enum mf_dtype {
+    MF_DTYPE_FLOAT32 = 1,
+    MF_DTYPE_INT8 = 2,
+    MF_DTYPE_INT32 = 3,
+    MF_DTYPE_INT16 = 4,
+    MF_DTYPE_UINT8 = 5
+} mf_dtype;
+
 /* A tensor as the runtime sees it after planning. dims are NHWC for images;
  * data points into the blob (constants) or the arena (activations). */
 typedef struct mf_tensor {
     int32_t dims[4];
     int32_t rank;
-    int32_t dtype; /* mf_dtype in src/nn/format.h: 1 = float32, 2 = int8, ... */
+    int32_t dtype; /* an mf_dtype */
     void *data;
     float scale;   /* quantized types: real = scale * (q - zero_point) */
     int32_t zero_point;
