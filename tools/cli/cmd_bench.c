@@ -63,7 +63,8 @@ typedef struct bench_args {
 static const cli_option bench_options[] = {
     CLI_OPT("--input", CLI_ARG_DIMS, bench_args, input, "WxH", "image size the model runs at (default 320x240)"),
     CLI_OPT("--runs", CLI_ARG_LONG, bench_args, runs, "N", "timed runs (default 20)", .min = 1, .max = 1000000),
-    CLI_OPT("--warmup", CLI_ARG_LONG, bench_args, warmup, "K", "untimed runs first (default 3)", .min = 0, .max = 1000000),
+    CLI_OPT("--warmup", CLI_ARG_LONG, bench_args, warmup, "K",
+        "untimed runs first (default 3)", .min = 0, .max = 1000000),
     CLI_OPTION_JSON(bench_args),
     CLI_OPTION_PRECISION(bench_args),
 };

@@ -74,11 +74,13 @@ typedef struct detect_args {
 static const cli_option detect_options[] = {
     CLI_OPTION_SIZE(detect_args),
     CLI_OPTION_JSON(detect_args),
-    CLI_OPT("-o", CLI_ARG_STRING, detect_args, out_path, "OUT.png", "the image with each box, its landmarks, row number and score"),
+    CLI_OPT("-o", CLI_ARG_STRING, detect_args, out_path, "OUT.png",
+        "the image with each box, its landmarks, row number and score"),
     CLI_OPTION_DETECTOR(detect_args),
     CLI_OPT("--model", CLI_ARG_STRING, detect_args, detector, "NAME|FILE", "same as --detector"),
     CLI_OPTION_PRECISION(detect_args),
-    CLI_OPT("--threshold", CLI_ARG_FLOAT, detect_args, score_threshold, "S", "keep faces scoring above S (default 0.5)", .min = 0, .max = 1, .max_open = 1, .meaning = "a score"),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, detect_args, score_threshold, "S",
+        "keep faces scoring above S (default 0.5)", .min = 0, .max = 1, .max_open = 1, .meaning = "a score"),
 };
 
 const cli_command cli_detect_command = {
