@@ -8,7 +8,13 @@
  * and one RAM buffer sized by mf_store_ram_size; both must outlive the store.
  * Every function returns MF_OK (0), a count (>= 0) where documented, or a
  * negative mf_status. A failed operation leaves flash and RAM as they were,
- * except MF_EIO (the medium failed mid-operation: remount to recover). */
+ * except MF_EIO (the medium failed mid-operation: remount to recover).
+ *
+ * Thread safety: one mf_store is used by one thread at a time (calls must
+ * not overlap, reads included: a search and a write would race on the RAM
+ * gallery); separate stores are independent. Callers that share a store
+ * between threads or processes serialise around it.
+ */
 #ifndef MCUFACE_MF_STORE_H
 #define MCUFACE_MF_STORE_H
 #include "mcuface/mf_flash.h"
@@ -31,7 +37,8 @@
 #define MF_STORE_THRESHOLD_DUPLICATE_DEFAULT 0.55f
 
 /* Crypto hook: AES-256-GCM under a device key the core never sees. The host
- * implementation is port/posix (mbedtls); a device can wrap its hardware key.
+ * implementations are mcuface/mf_crypto_mbedtls.h (host, mbedtls) and
+ * mcuface/mf_crypto_soft.h (portable C); a device can wrap its hardware key.
  * seal: encrypts LEN bytes of PLAIN into CIPHER (LEN may be 0) and writes TAG.
  * open: verifies TAG and decrypts; returns MF_EAUTH on mismatch (CIPHER/PLAIN
  *       contents then undefined), never a partial success.

@@ -1,6 +1,6 @@
 /* The store's crypto hook on mbedtls AES-256-GCM (Debian libmbedtls-dev 2.28). */
 #define _DEFAULT_SOURCE
-#include "mf_store_posix.h"
+#include "mcuface/mf_crypto_mbedtls.h"
 #include "mcuface/mf_status.h"
 #include <mbedtls/gcm.h>
 #include <mbedtls/platform_util.h>

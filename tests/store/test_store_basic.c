@@ -4,6 +4,7 @@
  * collection and wear, and the file-backed flash. */
 #include "mf_test.h"
 #include "support/store_fixture.h"
+#include "mcuface/mf_flash_file.h"
 #include "mcuface/mf_status.h"
 #include <stdio.h>
 #include <stdlib.h>

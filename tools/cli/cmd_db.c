@@ -303,10 +303,13 @@ static int db_import(const cli_store_options *opt, cli_store *cs)
 
 static const cli_option db_options[] = {
     CLI_STORE_OPTION_PATHS,
-    CLI_OPT("--sectors", CLI_ARG_LONG, cli_store_options, sectors, "N", "init: db size in 64 KiB sectors (default 128)", .min = 2, .max = CLI_STORE_MAX_SECTORS),
+    CLI_OPT("--sectors", CLI_ARG_LONG, cli_store_options, sectors, "N",
+        "init: db size in 64 KiB sectors (default 128)", .min = 2, .max = CLI_STORE_MAX_SECTORS),
     CLI_OPTION_JSON(cli_store_options),
-    CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL, "enroll/add: skip the anti-spoofing check"),
-    CLI_OPT("--allow-duplicate", CLI_ARG_FLAG, cli_store_options, allow_duplicate, NULL, "enroll: even a face already enrolled under another name"),
+    CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL,
+        "enroll/add: skip the anti-spoofing check"),
+    CLI_OPT("--allow-duplicate", CLI_ARG_FLAG, cli_store_options, allow_duplicate, NULL,
+        "enroll: even a face already enrolled under another name"),
     CLI_OPTION_RECOGNIZER(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),

@@ -1,6 +1,10 @@
-/* Host port: files and clock. Nothing here is used by the portable core. */
-#ifndef MCUFACE_MF_POSIX_H
-#define MCUFACE_MF_POSIX_H
+/* Host port (library mcuface_posix): model and data files, read safely.
+ * Nothing here is used by the portable core.
+ * Thread safety: every function may be called from any thread; a mapping
+ * is read-only, so one may be shared by threads (each with its own model
+ * object, see mf_model.h); unmap it only after every user is done. */
+#ifndef MCUFACE_MF_POSIX_FILE_H
+#define MCUFACE_MF_POSIX_FILE_H
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +28,4 @@ int mf_open_regular_file(const char *path, int *fd_out, size_t *size_out);
  * it) of *SIZE_OUT bytes. The statuses of mf_open_regular_file, plus
  * MF_ERANGE (larger than MAX_BYTES: nothing is read) and MF_ENOMEM. */
 int mf_read_regular_file(const char *path, size_t max_bytes, uint8_t **data_out, size_t *size_out);
-
-/* Monotonic time in seconds. */
-double mf_clock_seconds(void);
 #endif

@@ -1,29 +1,18 @@
-/* Host pieces of the enrollment store: a file-backed flash device and the
- * AES-256-GCM crypto hook on mbedtls. Nothing here is used by the core. */
-#ifndef MCUFACE_MF_STORE_POSIX_H
-#define MCUFACE_MF_STORE_POSIX_H
-#include "mcuface/mf_flash.h"
-#include "mcuface/mf_store.h"
-
-/* ---- file-backed flash ----
- * Opens PATH as a flash of SECTOR_COUNT sectors of SECTOR_SIZE bytes. A
- * missing file is created erased (0xFF); an existing one must have exactly
- * that size (MF_EINVAL otherwise). Program reads, ANDs and writes back, so the
- * file obeys NOR rules. sync is fsync. Close with mf_flash_file_close. */
-typedef struct mf_flash_file {
-    int fd;
-} mf_flash_file;
-
-int mf_flash_file_open(mf_flash_file *file, const char *path, uint32_t sector_size, uint32_t sector_count,
-                       uint32_t prog_size, mf_flash *flash);
-void mf_flash_file_close(mf_flash_file *file);
-
-/* ---- AES-256-GCM crypto hook (mbedtls) ----
+/* Host port (library mcuface_posix, built when mbedtls is found): the
+ * enrollment store's AES-256-GCM crypto hook (mf_store_crypto) on mbedtls.
  * The key comes from a key provider, so a device port can hand over a key
  * derived from its hardware (or implement mf_store_crypto itself and never
  * expose the key). The provider writes 32 bytes into KEY and returns MF_OK;
  * the copy is wiped after the AES key schedule is set up. Nonces come from
- * getrandom(). */
+ * getrandom().
+ * Thread safety: one state (and the hook bound to it) is used by one thread
+ * at a time, as the store that holds it is; separate states are
+ * independent. */
+#ifndef MCUFACE_MF_CRYPTO_MBEDTLS_H
+#define MCUFACE_MF_CRYPTO_MBEDTLS_H
+#include "mcuface/mf_store.h"
+#include <stdint.h>
+
 typedef int (*mf_store_key_provider)(void *ctx, uint8_t key[MF_STORE_KEY_BYTES]);
 
 typedef struct mf_store_crypto_mbedtls {
