@@ -42,7 +42,7 @@ struct mf_store_ident *mf_gallery_insert(mf_store *s, uint32_t id)
     return e;
 }
 
-static void remove_template(mf_store *s, uint32_t t)
+void mf_gallery_remove_template(mf_store *s, uint32_t t)
 {
     uint32_t last = s->n_templates - 1;
     if (t != last) {
@@ -56,7 +56,7 @@ static void remove_template(mf_store *s, uint32_t t)
 void mf_gallery_remove(mf_store *s, uint32_t id)
 {
     for (uint32_t t = 0; t < s->n_templates;) {
-        if (s->tmeta[t].owner == id) remove_template(s, t);
+        if (s->tmeta[t].owner == id) mf_gallery_remove_template(s, t);
         else t++;
     }
     uint32_t i = lower_bound(s, id);

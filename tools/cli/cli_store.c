@@ -32,12 +32,14 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
         else if (!strcmp(s, "--json")) opt->json = 1;
         else if (!strcmp(s, "--no-liveness")) opt->liveness = 0;
         else if (!strcmp(s, "--allow-duplicate")) opt->allow_duplicate = 1;
+        else if (!strcmp(s, "--plaintext")) opt->plaintext = 1;
         else if (i + 1 >= argc && (!strcmp(s, "--db") || !strcmp(s, "--key-file") || !strcmp(s, "--recognizer") ||
                                    !strcmp(s, "--size") || !strcmp(s, "--sectors") || !strcmp(s, "--precision") ||
-                                   !strcmp(s, "--threshold")))
+                                   !strcmp(s, "--threshold") || !strcmp(s, "--passphrase-file")))
             return cli_usage_error("%s needs a value", s);
         else if (!strcmp(s, "--db")) opt->db = argv[++i];
         else if (!strcmp(s, "--key-file")) opt->key_file = argv[++i];
+        else if (!strcmp(s, "--passphrase-file")) opt->passphrase_file = argv[++i];
         else if (!strcmp(s, "--recognizer")) opt->recognizer = argv[++i];
         else if (!strcmp(s, "--precision")) {
             if (cli_parse_precision(argv[++i], &opt->precision)) return 2;
