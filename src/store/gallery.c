@@ -93,6 +93,10 @@ int mf_gallery_add_template(mf_store *s, struct mf_store_ident *ident, const uin
     s->tmeta[t].scale = scale;
     s->tmeta[t].inv_norm = mf_template_inv_norm(q);
     s->n_templates++;
-    ident->tseq[ident->n_templates++] = seq;
+    /* Kept in sequence order (enrollment first), whatever order mount finds
+     * the records in, so exports are the same before and after a remount. */
+    uint32_t i = ident->n_templates++;
+    for (; i > 0 && ident->tseq[i - 1] > seq; i--) ident->tseq[i] = ident->tseq[i - 1];
+    ident->tseq[i] = seq;
     return MF_OK;
 }
