@@ -1,7 +1,9 @@
 /* Enrollment database: identities (id, UTF-8 name, 1..MF_STORE_MAX_TEMPLATES
- * int8 templates) kept in a power-loss-safe log on NOR flash, templates
- * encrypted and authenticated (AES-256-GCM through a crypto hook), and a RAM
- * gallery for fast 1:N search. The on-flash format, export file format and
+ * int8 templates) kept in a power-loss-safe log on NOR flash, templates and
+ * names encrypted and authenticated (AES-256-GCM through a crypto hook),
+ * deletions and high-water marks authenticated, multi-record operations
+ * (add_samples, import) atomic, and a RAM gallery for fast 1:N search.
+ * Threads: see mf_store_config.lock. The on-flash format, export file format and
  * recovery rules are specified in docs/STORE.md.
  *
  * Memory: the store never allocates. The caller provides the mf_store struct
