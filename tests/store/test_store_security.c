@@ -45,6 +45,7 @@ static void setup(store_fixture *fx, uint32_t *a, uint32_t *b)
 {
     mf_flash_ram_init(&ram, mem, SECTOR, SECTORS, 16, &flash);
     mf_flash_ram_format(&flash);
+    fixture_release(fx);   /* setup may run again on one fixture */
     fixture_crypto(fx, 21);
     MF_CHECK_EQ_INT(fixture_mount(fx, &flash, 64, 128, NULL), MF_OK);
     float e[2 * MF_STORE_DIM];
