@@ -107,16 +107,20 @@ static int add_samples_locked(mf_store *s, uint32_t id, const float *embeddings,
     struct mf_store_ident *e = mf_gallery_find(s, id);
     if (!e) return MF_ENOTFOUND;
     if (e->n_templates + n > MF_STORE_MAX_TEMPLATES || s->n_templates + n > s->cfg.max_templates) return MF_ENOSPC;
-    int8_t q[MF_STORE_MAX_TEMPLATES][MF_STORE_DIM];
-    float scale[MF_STORE_MAX_TEMPLATES];
-    for (uint32_t k = 0; k < n; k++) {
-        float unit[MF_STORE_DIM];
+    /* Every embedding is checked before the first write; each is quantized
+     * again in the write loop (cheap, and keeps the stack at one template). */
+    float unit[MF_STORE_DIM];
+    for (uint32_t k = 0; k < n; k++)
         if ((err = mf_template_normalize(embeddings + (size_t)k * MF_STORE_DIM, unit)) != MF_OK) return err;
-        mf_template_quantize(unit, q[k], &scale[k]);
-    }
     if ((err = mf_log_prepare_write(s)) != MF_OK) return err;
     if ((err = mf_log_batch_begin(s, n)) != MF_OK) return err;
-    for (uint32_t k = 0; k < n && !err; k++) err = mf_store_add_q(s, id, q[k], scale[k]);
+    for (uint32_t k = 0; k < n && !err; k++) {
+        int8_t q[MF_STORE_DIM];
+        float scale;
+        mf_template_normalize(embeddings + (size_t)k * MF_STORE_DIM, unit);
+        mf_template_quantize(unit, q, &scale);
+        err = mf_store_add_q(s, id, q, scale);
+    }
     if (err) {
         mf_log_batch_abort(s, err);
         return err;

@@ -540,6 +540,70 @@ static void test_add_samples(void)
     fixture_release(&fx);
 }
 
+/* A crypto hook whose nonce source fails on the Nth call from now. */
+typedef struct flaky {
+    const mf_store_crypto *inner;
+    int calls_left;
+} flaky;
+
+static int flaky_seal(void *ctx, const uint8_t *nonce, const uint8_t *aad, size_t aad_len, const uint8_t *plain,
+                      size_t len, uint8_t *cipher, uint8_t *tag)
+{
+    const flaky *f = ctx;
+    return f->inner->seal(f->inner->ctx, nonce, aad, aad_len, plain, len, cipher, tag);
+}
+
+static int flaky_open(void *ctx, const uint8_t *nonce, const uint8_t *aad, size_t aad_len, const uint8_t *cipher,
+                      size_t len, uint8_t *plain, const uint8_t *tag)
+{
+    const flaky *f = ctx;
+    return f->inner->open(f->inner->ctx, nonce, aad, aad_len, cipher, len, plain, tag);
+}
+
+static int flaky_random(void *ctx, uint8_t *buf, size_t len)
+{
+    flaky *f = ctx;
+    if (f->calls_left-- == 0) return MF_ENOMEM;
+    return f->inner->random(f->inner->ctx, buf, len);
+}
+
+/* A batch that fails half way for another reason than MF_EIO: RAM forgets it,
+ * flash shows nothing of it after remount, and the store goes on working. */
+static void test_batch_failure_midway(void)
+{
+    store_fixture fx = {0};
+    uint32_t a, b;
+    setup(&fx, &a, &b);
+    flaky f = { &fx.crypto, -1 };
+    mf_store_crypto hook = { &f, flaky_seal, flaky_open, flaky_random };
+    fx.cfg.crypto = &hook;
+    fixture_unmount(&fx);
+    size_t need = mf_store_ram_size(&flash, 64, 128);
+    fx.ram = aligned_alloc(8, (need + 7) & ~(size_t)7);
+    fx.cfg.ram = fx.ram;
+    MF_CHECK_EQ_INT(mf_store_mount(&fx.store, &fx.cfg, NULL), MF_OK);
+    float e[4 * MF_STORE_DIM];
+    for (uint32_t k = 0; k < 4; k++) fixture_embedding(90 + k, e + k * MF_STORE_DIM);
+    f.calls_left = 3;   /* batch tag, then two records' nonces; the third record fails */
+    MF_CHECK_EQ_INT(mf_store_add_samples(&fx.store, b, e, 4), MF_ENOMEM);
+    mf_store_identity info;
+    MF_CHECK_EQ_INT(mf_store_find_id(&fx.store, b, &info), MF_OK);
+    MF_CHECK_EQ_INT(info.template_count, 1);
+    mf_store_match m[1];
+    MF_CHECK_EQ_INT(mf_store_identify(&fx.store, e, 0.9f, m, 1), 0);   /* the written samples are not used */
+    f.calls_left = -1;
+    uint32_t c;
+    MF_CHECK_EQ_INT(mf_store_enroll(&fx.store, "carol", e + 3 * MF_STORE_DIM, 1, 0, &c, NULL), MF_OK);
+    MF_CHECK_EQ_INT(mf_store_add_samples(&fx.store, b, e, 2), MF_OK);
+    fixture_unmount(&fx);
+    MF_CHECK_EQ_INT(fixture_mount(&fx, &flash, 64, 128, NULL), MF_OK);
+    MF_CHECK_EQ_INT(mf_store_find_id(&fx.store, b, &info), MF_OK);
+    MF_CHECK_EQ_INT(info.template_count, 3);
+    MF_CHECK_EQ_INT(mf_store_find_id(&fx.store, c, &info), MF_OK);
+    MF_CHECK_EQ_INT(mf_store_count(&fx.store), 3);
+    fixture_release(&fx);
+}
+
 int main(void)
 {
     MF_RUN(test_damaged_header_wrong_key_writes_nothing);
@@ -553,5 +617,6 @@ int main(void)
     MF_RUN(test_ram_size_no_wrap);
     MF_RUN(test_lock_hooks);
     MF_RUN(test_add_samples);
+    MF_RUN(test_batch_failure_midway);
     return mf_test_summary();
 }
