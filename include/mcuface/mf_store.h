@@ -9,8 +9,10 @@
  * Memory: the store never allocates. The caller provides the mf_store struct
  * and one RAM buffer sized by mf_store_ram_size; both must outlive the store.
  * Every function returns MF_OK (0), a count (>= 0) where documented, or a
- * negative mf_status. A failed operation leaves flash and RAM as they were,
- * except MF_EIO (the medium failed mid-operation: remount to recover). */
+ * negative mf_status. A failed operation leaves the stored state and RAM as
+ * they were (a batch that fails half way may leave uncommitted records on
+ * flash, which never count and are collected later), except MF_EIO (the
+ * medium failed mid-operation: remount to recover; atomicity still holds). */
 #ifndef MCUFACE_MF_STORE_H
 #define MCUFACE_MF_STORE_H
 #include "mcuface/mf_flash.h"
