@@ -251,6 +251,7 @@ static void test_cut_everywhere(void)
 /* ---- batches: an import and a multi-sample add, cut at every step ---- */
 
 enum { BATCH_IMPORT, BATCH_ADD_SAMPLES };
+#define FILLERS 2   /* garbage before the add: it then spans a collection (checked below) */
 static uint8_t import_file[8192];
 static size_t import_len;
 
@@ -281,8 +282,17 @@ static int prelude(mf_store *s, int kind, uint32_t *keep)
     /* before add_samples, the import too (and one delete): the flash is fuller */
     if (kind != BATCH_ADD_SAMPLES) return 0;
     mf_store_identity info;
-    return batch_op(s, BATCH_IMPORT, *keep) != MF_OK || mf_store_find_name(s, "p13", &info) != MF_OK ||
-           mf_store_delete(s, info.id) != MF_OK;
+    if (batch_op(s, BATCH_IMPORT, *keep) != MF_OK || mf_store_find_name(s, "p13", &info) != MF_OK ||
+        mf_store_delete(s, info.id) != MF_OK)
+        return 1;
+    /* fill the active sector with garbage so the add needs a collection */
+    for (uint32_t i = 0; i < FILLERS; i++) {
+        uint32_t id;
+        fixture_embedding(450 + i, e);
+        snprintf(name, sizeof name, "f%u", (unsigned)i);
+        if (mf_store_enroll(s, name, e, 1, 0, &id, NULL) || mf_store_delete(s, id)) return 1;
+    }
+    return 0;
 }
 
 static int batch_op(mf_store *s, int kind, uint32_t keep)
@@ -363,7 +373,7 @@ static void test_cut_batches(void)
         mf_store_get_stats(&fx.store, &st);
         size_t after_len = snapshot_state(&fx.store, after, sizeof after);
         MF_CHECK(before_len > 0 && after_len > before_len);
-        if (kind == BATCH_IMPORT) MF_CHECK(st.gc_runs > gc_before);   /* the import spans a garbage collection */
+        MF_CHECK(st.gc_runs > gc_before);   /* the batch spans a garbage collection */
         uint32_t bad = 0, applied = 0, second = 0;
         for (uint32_t cut = 1; cut <= steps; cut++) {
             mf_flash_sim_init(&sim, mem, SECTOR, SECTORS, 16, cut * 2654435761u, &flash);
