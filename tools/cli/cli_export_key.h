@@ -3,7 +3,7 @@
 #ifndef MCUFACE_CLI_EXPORT_KEY_H
 #define MCUFACE_CLI_EXPORT_KEY_H
 #include "mcuface/mf_store.h"
-#include "mf_store_posix.h"
+#include "mcuface/mf_crypto_mbedtls.h"
 
 /* Iterations for new passphrase exports (recorded in the file header), and
  * the most an import accepts (a file cannot make import spin for hours). */
