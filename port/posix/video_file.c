@@ -8,7 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mf_video_file.h"
 #include "mcuface/mf_status.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
