@@ -141,8 +141,11 @@ int cli_frame_source_next(cli_frame_source *src, mf_image *frame)
         snprintf(path, sizeof path, "%s/%s", src->input, name);
         int err = mf_image_load(path, &src->frame);
         if (err) {
-            fprintf(stderr, "mcuface: video %s: frame %d (%s): %s\n", src->input, src->next, name,
-                    err == MF_ECORRUPT ? "not an image, or damaged" : mf_status_str(err));
+            const char *why = err == MF_ECORRUPT       ? "not an image, or damaged"
+                              : err == MF_EUNSUPPORTED ? "not a regular file, or an image format this build does not read"
+                              : err == MF_ERANGE       ? "image too large"
+                                                       : mf_status_str(err);
+            fprintf(stderr, "mcuface: video %s: frame %d (%s): %s\n", src->input, src->next, name, why);
             return -1;
         }
         src->frame_name = name;
