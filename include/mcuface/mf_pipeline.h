@@ -221,8 +221,8 @@ typedef struct mf_pipeline {
  * caller-owned, kept while the pipeline is used; only searched, never
  * written) and OPT (NULL = mf_pipeline_default_options()). Returns MF_OK,
  * MF_EINVAL (NULL PIPE or MODELS, no detector, bad option values, liveness
- * on without liveness models), MF_ECORRUPT / MF_EUNSUPPORTED (a model file;
- * a recognizer whose dimension is not MF_STORE_DIM while a store is given). */
+ * on without liveness models), MF_ECORRUPT / MF_EUNSUPPORTED (a model file,
+ * or a "live_threshold" that is not a number in [0, 1]). */
 int mf_pipeline_open(mf_pipeline *pipe, const mf_pipeline_models *models, mf_store *store,
                      const mf_pipeline_options *opt);
 
@@ -241,9 +241,12 @@ size_t mf_pipeline_workspace_bytes(const mf_pipeline *pipe);
  * >= mf_pipeline_workspace_bytes, kept while the pipeline is used. Writes
  * to *ARENA_BYTES the one arena mf_pipeline_bind needs: the largest of the
  * detector's (at both orientations), the liveness models' and the aligned
- * face plus the recognizer's. Resets the tracks. Returns MF_OK, MF_EINVAL,
- * MF_ERANGE (frame size), MF_ENOMEM (workspace too small), MF_EUNSUPPORTED
- * (FORMAT not handled) or MF_ESTATE (not open). */
+ * face plus the recognizer's. FORMAT: any mf_pixel_format (the stages sample
+ * the frame directly: mf_detect_frame, mf_liveness_check_frame,
+ * mf_align_face_frame). Resets the tracks. Returns MF_OK, MF_EINVAL (NULL,
+ * unknown FORMAT, unaligned WORKSPACE), MF_ERANGE (frame size), MF_ENOMEM
+ * (workspace too small), MF_EUNSUPPORTED (a recognizer whose dimension is
+ * not MF_STORE_DIM while a store is given) or MF_ESTATE (not open). */
 int mf_pipeline_plan(mf_pipeline *pipe, int32_t frame_width, int32_t frame_height, mf_pixel_format format,
                      void *workspace, size_t workspace_bytes, size_t *arena_bytes);
 
