@@ -227,9 +227,10 @@ int mf_pipeline_open(mf_pipeline *pipe, const mf_pipeline_models *models, mf_sto
                      const mf_pipeline_options *opt);
 
 /* Replaces the options of an open pipeline (tracks are reset when tracking
- * changes). Options fixed by the plan (detector_long_side, max_faces,
- * max_tracks) may not change after mf_pipeline_plan: MF_ESTATE. Returns
- * MF_OK, MF_EINVAL or MF_ESTATE. */
+ * changes; the stage hook may change too). max_faces and max_tracks size
+ * the workspace and are fixed at open, detector_long_side is fixed by the
+ * plan: changing them returns MF_ESTATE. On error the options stay as they
+ * were. Returns MF_OK, MF_EINVAL or MF_ESTATE. */
 int mf_pipeline_set_options(mf_pipeline *pipe, const mf_pipeline_options *opt);
 
 /* Bytes of workspace mf_pipeline_plan needs: the models' tensor tables,
