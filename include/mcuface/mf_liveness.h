@@ -17,7 +17,11 @@
  *   mf_liveness_check(&lv, &image, &face, &result);   // result.live, result.score
  * mf_pipeline (include/mcuface/mf_pipeline.h) checks every selected face
  * this way before recognition and never embeds or matches one it judged a
- * spoof. */
+ * spoof.
+ *
+ * Thread safety: one mf_liveness (with its workspace and arena) is used by
+ * one thread at a time; separate objects are independent and may run in
+ * parallel (no global state). */
 #ifndef MCUFACE_MF_LIVENESS_H
 #define MCUFACE_MF_LIVENESS_H
 #include <stddef.h>

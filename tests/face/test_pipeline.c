@@ -10,7 +10,7 @@
 #include "mcuface/mf_pipeline.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include "support/store_fixture.h"
 #include <stdio.h>
 #include <stdlib.h>
