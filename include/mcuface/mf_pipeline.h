@@ -24,6 +24,10 @@
  * beyond what is documented (models, store, workspace, arena: until the
  * pipeline is no longer used; the frame: only during mf_pipeline_process).
  *
+ * Thread safety: one mf_pipeline (with its workspace and arena) is used by
+ * one thread at a time; separate pipelines are independent (no global
+ * state), but a store shared between them must not be written meanwhile.
+ *
  * Tracking (on by default, src/face/track.c): faces are associated across
  * frames, liveness and the embedding run when a track is born and then only
  * when re-checking is due (interval, the face grew, or it turned), and a
