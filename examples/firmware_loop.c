@@ -5,7 +5,7 @@
  * AES-256-GCM hook, an output); scripts/check_m55_compile.sh compiles this
  * file for the Cortex-M55 (port/an547 is a complete, running firmware).
  *
- * Memory: one 320x240 RGB888 frame buffer (the camera writes it by DMA),
+ * Memory: one 320x240 RGB565 frame buffer (the camera writes it by DMA),
  * the pipeline's workspace and its one arena, all static. */
 #include "mcuface/mf_pipeline.h"
 #include "mcuface/mf_status.h"
@@ -13,8 +13,8 @@
 
 #define FRAME_W 320
 #define FRAME_H 240
-#define FRAME_FORMAT MF_PIXEL_RGB888 /* MF_PIXEL_RGB565 once the frame samplers are in */
-#define FRAME_BYTES (FRAME_W * FRAME_H * 3)
+#define FRAME_FORMAT MF_PIXEL_RGB565 /* what the camera interface writes; the stages sample it directly */
+#define FRAME_BYTES (FRAME_W * FRAME_H * 2)
 #define WORKSPACE_BYTES (512u * 1024u)
 #define ARENA_BYTES (640u * 1024u)
 

@@ -5,9 +5,10 @@
  * (tools/fwref's `prepare` writes them; `convert x.jpg -depth 8 rgb:x.rgb`
  * too). Each NAME=FRAME enrolls the largest live face of FRAME as NAME;
  * then every face of PROBE is printed with its name or "unknown".
- * The store lives in this process's RAM and dies with it, so its crypto
- * hook below does not encrypt: a device passes its AES-256-GCM hook
- * (port/soft_crypto, port/posix) so that the flash holds no plain faces. */
+ * The store lives in this process's RAM and dies with it; it is sealed with
+ * the portable AES-256-GCM hook (mcuface/mf_crypto_soft.h) under a key made
+ * up here: a device uses its hardware key and TRNG instead. */
+#include "mcuface/mf_crypto_soft.h"
 #include "mcuface/mf_pipeline.h"
 #include "mcuface/mf_status.h"
 #include <stdio.h>
@@ -26,24 +27,7 @@ static void *read_file(const char *path, size_t *size) /* 16-byte aligned: model
     return data;
 }
 
-static int plain_seal(void *c, const uint8_t *nonce, const uint8_t *aad, size_t aad_len, const uint8_t *plain,
-                      size_t len, uint8_t *cipher, uint8_t *tag)
-{
-    (void)c, (void)nonce, (void)aad, (void)aad_len;
-    memmove(cipher, plain, len);
-    memset(tag, 0, MF_STORE_TAG_BYTES);
-    return MF_OK;
-}
-
-static int plain_open(void *c, const uint8_t *nonce, const uint8_t *aad, size_t aad_len, const uint8_t *cipher,
-                      size_t len, uint8_t *plain, const uint8_t *tag)
-{
-    (void)c, (void)nonce, (void)aad, (void)aad_len, (void)tag;
-    memmove(plain, cipher, len);
-    return MF_OK;
-}
-
-static int counter_random(void *c, uint8_t *buf, size_t len) /* unique nonces are all a plain hook needs */
+static int counter_nonce(void *c, uint8_t *buf, size_t len) /* unique under this process's key; a device: its TRNG */
 {
     for (size_t i = 0; i < len; i++) buf[i] = (uint8_t)(++*(uint32_t *)c >> (8 * (i % 4)));
     return MF_OK;
@@ -79,9 +63,12 @@ int main(int argc, char **argv)
     static mf_flash_ram ram;
     static mf_flash flash;
     static mf_store store;
+    static mf_store_crypto_soft aes;
+    uint8_t key[MF_STORE_KEY_BYTES] = {42}; /* a demo key for a RAM store */
     uint32_t nonce = 0;
-    mf_store_crypto crypto = {&nonce, plain_seal, plain_open, counter_random};
-    int err = mf_flash_ram_init(&ram, flash_mem, 4096, 4, 16, &flash);
+    mf_store_crypto crypto;
+    int err = mf_store_crypto_soft_init(&aes, key, counter_nonce, &nonce, &crypto);
+    if (!err) err = mf_flash_ram_init(&ram, flash_mem, 4096, 4, 16, &flash);
     mf_flash_ram_format(&flash);
     mf_store_config cfg = {.flash = &flash, .crypto = &crypto, .ram = store_ram, .ram_size = sizeof store_ram,
                            .max_identities = 16, .max_templates = 16};
@@ -126,6 +113,7 @@ int main(int argc, char **argv)
                f->face.box[3], f->live_score,
                f->live == 0 ? "spoof" : f->identity.accepted ? f->identity.name : "unknown");
     }
+    mf_store_crypto_soft_wipe(&aes);
     free(ws);
     free(arena);
     for (int i = 0; i < 4; i++) free((void *)blobs[i]->data);

@@ -24,6 +24,10 @@
  * beyond what is documented (models, store, workspace, arena: until the
  * pipeline is no longer used; the frame: only during mf_pipeline_process).
  *
+ * Thread safety: one mf_pipeline (with its workspace and arena) is used by
+ * one thread at a time; separate pipelines are independent (no global
+ * state), but a store shared between them must not be written meanwhile.
+ *
  * Tracking (on by default, src/face/track.c): faces are associated across
  * frames, liveness and the embedding run when a track is born and then only
  * when re-checking is due (interval, the face grew, or it turned), and a
@@ -221,15 +225,16 @@ typedef struct mf_pipeline {
  * caller-owned, kept while the pipeline is used; only searched, never
  * written) and OPT (NULL = mf_pipeline_default_options()). Returns MF_OK,
  * MF_EINVAL (NULL PIPE or MODELS, no detector, bad option values, liveness
- * on without liveness models), MF_ECORRUPT / MF_EUNSUPPORTED (a model file;
- * a recognizer whose dimension is not MF_STORE_DIM while a store is given). */
+ * on without liveness models), MF_ECORRUPT / MF_EUNSUPPORTED (a model file,
+ * or a "live_threshold" that is not a number in [0, 1]). */
 int mf_pipeline_open(mf_pipeline *pipe, const mf_pipeline_models *models, mf_store *store,
                      const mf_pipeline_options *opt);
 
 /* Replaces the options of an open pipeline (tracks are reset when tracking
- * changes). Options fixed by the plan (detector_long_side, max_faces,
- * max_tracks) may not change after mf_pipeline_plan: MF_ESTATE. Returns
- * MF_OK, MF_EINVAL or MF_ESTATE. */
+ * changes; the stage hook may change too). max_faces and max_tracks size
+ * the workspace and are fixed at open, detector_long_side is fixed by the
+ * plan: changing them returns MF_ESTATE. On error the options stay as they
+ * were. Returns MF_OK, MF_EINVAL or MF_ESTATE. */
 int mf_pipeline_set_options(mf_pipeline *pipe, const mf_pipeline_options *opt);
 
 /* Bytes of workspace mf_pipeline_plan needs: the models' tensor tables,
@@ -241,9 +246,12 @@ size_t mf_pipeline_workspace_bytes(const mf_pipeline *pipe);
  * >= mf_pipeline_workspace_bytes, kept while the pipeline is used. Writes
  * to *ARENA_BYTES the one arena mf_pipeline_bind needs: the largest of the
  * detector's (at both orientations), the liveness models' and the aligned
- * face plus the recognizer's. Resets the tracks. Returns MF_OK, MF_EINVAL,
- * MF_ERANGE (frame size), MF_ENOMEM (workspace too small), MF_EUNSUPPORTED
- * (FORMAT not handled) or MF_ESTATE (not open). */
+ * face plus the recognizer's. FORMAT: any mf_pixel_format (the stages sample
+ * the frame directly: mf_detect_frame, mf_liveness_check_frame,
+ * mf_align_face_frame). Resets the tracks. Returns MF_OK, MF_EINVAL (NULL,
+ * unknown FORMAT, unaligned WORKSPACE), MF_ERANGE (frame size), MF_ENOMEM
+ * (workspace too small), MF_EUNSUPPORTED (a recognizer whose dimension is
+ * not MF_STORE_DIM while a store is given) or MF_ESTATE (not open). */
 int mf_pipeline_plan(mf_pipeline *pipe, int32_t frame_width, int32_t frame_height, mf_pixel_format format,
                      void *workspace, size_t workspace_bytes, size_t *arena_bytes);
 

@@ -3,6 +3,7 @@
 #include "mcuface/mf_pipeline.h"
 #include "face/track.h"
 #include "mcuface/mf_status.h"
+#include "vision/frame.h"
 #include <string.h>
 
 #define ALIGNED_BYTES ((size_t)MF_ALIGNED_SIZE * MF_ALIGNED_SIZE * 3)
@@ -195,7 +196,7 @@ int mf_pipeline_plan(mf_pipeline *pipe, int32_t frame_width, int32_t frame_heigh
     if (!workspace || ((uintptr_t)workspace & 15) || !arena_bytes) return MF_EINVAL;
     if (frame_width < 1 || frame_height < 1) return MF_EINVAL;
     if (frame_width > MF_IMAGE_MAX_SIDE || frame_height > MF_IMAGE_MAX_SIDE) return MF_ERANGE;
-    if (format != MF_PIXEL_RGB888) return format >= MF_PIXEL_BGR888 && format <= MF_PIXEL_GRAY8 ? MF_EUNSUPPORTED : MF_EINVAL;
+    if (mf_pixel_format_bytes(format) == 0) return MF_EINVAL;
     if (workspace_bytes < pipe->workspace_bytes) return MF_ENOMEM;
     pipe->state = OPEN;
     uint8_t *ws = workspace;
@@ -305,25 +306,18 @@ int mf_pipeline_centre_face(const mf_face *faces, int count, int32_t width, int3
     return best;
 }
 
-/* The frame as the stages see it (RGB888 until the *_frame entry points land). */
-static int frame_view(const mf_pipeline *pipe, const mf_frame *frame, mf_image *img)
+/* FRAME is usable here: valid (mf_frame_check), in the planned format, and
+ * within the planned size in either orientation. */
+static int frame_fits(const mf_pipeline *pipe, const mf_frame *frame)
 {
-    if (!frame->data || frame->width < 1 || frame->height < 1) return MF_EINVAL;
+    int err = mf_frame_check(frame);
+    if (err) return err;
     if (frame->format != pipe->format) return MF_EINVAL;
     int32_t lo = pipe->frame_width < pipe->frame_height ? pipe->frame_width : pipe->frame_height;
     int32_t hi = pipe->frame_width < pipe->frame_height ? pipe->frame_height : pipe->frame_width;
     int32_t flo = frame->width < frame->height ? frame->width : frame->height;
     int32_t fhi = frame->width < frame->height ? frame->height : frame->width;
-    if (flo > lo || fhi > hi) return MF_ERANGE;
-    if (frame->stride < frame->width * 3 ||
-        frame->size < (size_t)frame->stride * (size_t)(frame->height - 1) + (size_t)frame->width * 3)
-        return MF_EINVAL;
-    img->data = (uint8_t *)(uintptr_t)frame->data; /* read only: no stage writes its input */
-    img->width = frame->width;
-    img->height = frame->height;
-    img->stride = frame->stride;
-    img->channels = 3;
-    return mf_image_check(img);
+    return flo > lo || fhi > hi ? MF_ERANGE : MF_OK;
 }
 
 /* The detector planned for this frame's size (cheap when it already is). */
@@ -364,12 +358,12 @@ static int match(mf_pipeline *pipe, const float *embedding, mf_pipeline_identity
     return MF_OK;
 }
 
-static int embed(mf_pipeline *pipe, const mf_image *img, const mf_face *face, float *embedding)
+static int embed(mf_pipeline *pipe, const mf_frame *frame, const mf_face *face, float *embedding)
 {
     mf_image aligned;
     stage(pipe, MF_STAGE_ALIGN);
     int err = mf_image_init(&aligned, pipe->arena, ALIGNED_BYTES, MF_ALIGNED_SIZE, MF_ALIGNED_SIZE, 3);
-    if (!err) err = mf_align_face(img, face->landmarks, &aligned);
+    if (!err) err = mf_align_face_frame(frame, face->landmarks, &aligned);
     if (err) return err;
     stage(pipe, MF_STAGE_EMBED);
     return mf_embed(&pipe->rec, &aligned, embedding, pipe->dim);
@@ -391,7 +385,7 @@ static mf_track_params track_params(const mf_pipeline *pipe)
 /* Liveness, alignment, embedding and match of one selected face. TRACK is
  * NULL without tracking (every network runs, the decision is this
  * frame's). */
-static int process_face(mf_pipeline *pipe, const mf_image *img, mf_pipeline_face *pf, mf_track *track, int due,
+static int process_face(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_face *pf, mf_track *track, int due,
                         float *embedding, mf_pipeline_result *out)
 {
     int recognize = pipe->opt.recognize && pipe->has_recognizer;
@@ -408,7 +402,7 @@ static int process_face(mf_pipeline *pipe, const mf_image *img, mf_pipeline_face
     int err;
     if (pipe->opt.liveness) {
         stage(pipe, MF_STAGE_LIVENESS);
-        err = mf_liveness_check(&pipe->lv, img, &pf->face, &pf->liveness);
+        err = mf_liveness_check_frame(&pipe->lv, frame, &pf->face, &pf->liveness);
         stage(pipe, MF_STAGE_OTHER);
         if (err) return err;
         pf->liveness_ran = 1;
@@ -423,7 +417,7 @@ static int process_face(mf_pipeline *pipe, const mf_image *img, mf_pipeline_face
     }
     if (track) mf_track_note_check(track, &pf->face, pipe->frame_index);
     if (pf->live == 0 || !recognize) return MF_OK; /* a spoof is never embedded or matched */
-    err = embed(pipe, img, &pf->face, embedding);
+    err = embed(pipe, frame, &pf->face, embedding);
     stage(pipe, MF_STAGE_OTHER);
     if (err) return err;
     pf->recognizer_ran = 1;
@@ -446,16 +440,15 @@ int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_re
     if (pipe->state < BOUND) return MF_ESTATE;
     stage(pipe, MF_STAGE_PREPARE);
     memset(out, 0, sizeof *out);
-    mf_image img;
-    int err = frame_view(pipe, frame, &img);
+    int err = frame_fits(pipe, frame);
     if (err) return err;
-    if ((err = detector_for(pipe, img.width, img.height)) != MF_OK) return err;
+    if ((err = detector_for(pipe, frame->width, frame->height)) != MF_OK) return err;
     out->frame_index = pipe->frame_index;
     mf_detect_options dopt = mf_detect_default_options();
     dopt.score_threshold = pipe->opt.score_threshold;
     dopt.nms_threshold = pipe->opt.nms_threshold;
     stage(pipe, MF_STAGE_DETECT);
-    int n = mf_detect(&pipe->det, &img, &dopt, pipe->detections, MF_PIPELINE_MAX_FACES);
+    int n = mf_detect_frame(&pipe->det, frame, &dopt, pipe->detections, MF_PIPELINE_MAX_FACES);
     stage(pipe, MF_STAGE_OTHER);
     if (n < 0) return n;
     out->detector_ran = 1;
@@ -464,7 +457,7 @@ int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_re
     int chosen = -1;
     if (pipe->opt.select == MF_PIPELINE_SELECT_LARGEST) chosen = mf_pipeline_largest_face(pipe->detections, found);
     if (pipe->opt.select == MF_PIPELINE_SELECT_CENTRE)
-        chosen = mf_pipeline_centre_face(pipe->detections, found, img.width, img.height);
+        chosen = mf_pipeline_centre_face(pipe->detections, found, frame->width, frame->height);
     mf_face selected[MF_PIPELINE_MAX_FACES];
     int count = 0;
     if (pipe->opt.select == MF_PIPELINE_SELECT_ALL) {
@@ -490,7 +483,7 @@ int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_re
             due = born[i] || mf_track_check_due(track, &params, &pf->face, pipe->frame_index);
         }
         float *embedding = pipe->face_embeddings ? pipe->face_embeddings + (size_t)i * MF_EMBEDDING_MAX_DIM : NULL;
-        if ((err = process_face(pipe, &img, pf, track, due, embedding, out)) != MF_OK) return err;
+        if ((err = process_face(pipe, frame, pf, track, due, embedding, out)) != MF_OK) return err;
     }
     pipe->frame_index++;
     return MF_OK;

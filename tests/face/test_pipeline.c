@@ -2,7 +2,8 @@
 /* mf_pipeline on real photos (the multiface set, the int8 models of
  * build/models) against an independent composition of the stages called by
  * hand: same boxes, live scores, embeddings and matches; the face-selection
- * rules; spoofs never embedded; tracking re-checks; and the error paths
+ * rules; other camera formats (GRAY8, YUYV); spoofs never embedded;
+ * tracking re-checks; and the error paths
  * (NULLs, order of calls, frame larger than planned, wrong format, arena one
  * byte short). Skips (77) without the models or the photos. */
 #include "mf_test.h"
@@ -368,6 +369,74 @@ static void test_tracking_rechecks(void)
     mf_image_free(&img);
 }
 
+/* Other camera formats: the pipeline on a GRAY8 and a YUYV frame made from a
+ * photo equals the stages by hand on mf_frame_to_image of the same frame. */
+static void test_camera_formats(void)
+{
+    mf_image img;
+    MF_CHECK_EQ_INT(load_photo("data/multiface/13.jpg", &img), MF_OK);
+    int32_t w = img.width & ~1, h = img.height;
+    uint8_t *bytes = malloc((size_t)w * h * 2), *rgb = malloc((size_t)w * h * 3);
+    hand hd;
+    MF_CHECK_EQ_INT(hand_open(&hd), 0);
+    static const mf_pixel_format formats[2] = {MF_PIXEL_GRAY8, MF_PIXEL_YUYV};
+    for (int f = 0; f < 2; f++) {
+        for (int32_t y = 0; y < h; y++)
+            for (int32_t x = 0; x < w; x++) {
+                const uint8_t *p = img.data + (size_t)y * img.stride + (size_t)x * 3;
+                if (formats[f] == MF_PIXEL_GRAY8) {
+                    bytes[(size_t)y * w + x] = p[1];
+                } else { /* Y = G; U, V from B - G and R - G, one pair per two pixels */
+                    uint8_t *q = bytes + (size_t)y * w * 2 + (size_t)x * 2;
+                    q[0] = p[1];
+                    q[1] = (uint8_t)(x % 2 == 0 ? 128 + (p[2] - p[1]) / 2 : 128 + (p[0] - p[1]) / 2);
+                }
+            }
+        mf_frame frame;
+        int32_t bpp = formats[f] == MF_PIXEL_GRAY8 ? 1 : 2;
+        MF_CHECK_EQ_INT(mf_frame_init(&frame, formats[f], bytes, (size_t)w * h * bpp, w, h, 0), MF_OK);
+        mf_image as_rgb;
+        MF_CHECK_EQ_INT(mf_image_init(&as_rgb, rgb, (size_t)w * h * 3, w, h, 3), MF_OK);
+        MF_CHECK_EQ_INT(mf_frame_to_image(&frame, &as_rgb), MF_OK);
+        mf_pipeline_options opt = mf_pipeline_default_options();
+        opt.tracking = 0;
+        opt.max_faces = 4;
+        piped p;
+        memset(&p, 0, sizeof p);
+        MF_CHECK_EQ_INT(mf_pipeline_open(&p.pipe, &models, NULL, &opt), MF_OK);
+        size_t ws = mf_pipeline_workspace_bytes(&p.pipe);
+        p.ws = alloc16(ws);
+        MF_CHECK_EQ_INT(mf_pipeline_plan(&p.pipe, w, h, formats[f], p.ws, ws, &p.arena_bytes), MF_OK);
+        p.arena = alloc16(p.arena_bytes);
+        MF_CHECK_EQ_INT(mf_pipeline_bind(&p.pipe, p.arena, p.arena_bytes), MF_OK);
+        static mf_pipeline_result r;
+        MF_CHECK_EQ_INT(mf_pipeline_process(&p.pipe, &frame, &r), MF_OK);
+        mf_face faces[HAND_MAX];
+        int n = hand_detect(&hd, &as_rgb, faces);
+        MF_CHECK(n >= 1);
+        MF_CHECK_EQ_INT(r.detected, n);
+        for (int i = 0; i < r.face_count && i < n; i++) {
+            MF_CHECK(!memcmp(&r.faces[i].face, &faces[i], sizeof faces[i]));
+            mf_liveness_result lr;
+            MF_CHECK_EQ_INT(mf_liveness_check(&hd.lv, &as_rgb, &faces[i], &lr), MF_OK);
+            MF_CHECK(r.faces[i].liveness.score == lr.score);
+            if (!r.faces[i].embedding) continue;
+            float e[MF_STORE_DIM];
+            MF_CHECK_EQ_INT(hand_embed(&hd, &as_rgb, &faces[i], e), MF_OK);
+            MF_CHECK(!memcmp(r.faces[i].embedding, e, sizeof e));
+        }
+        /* a frame of another format than planned is refused */
+        mf_frame other;
+        MF_CHECK_EQ_INT(mf_frame_from_image(&img, &other), MF_OK);
+        MF_CHECK_EQ_INT(mf_pipeline_process(&p.pipe, &other, &r), MF_EINVAL);
+        piped_close(&p);
+    }
+    hand_close(&hd);
+    free(bytes);
+    free(rgb);
+    mf_image_free(&img);
+}
+
 static void test_errors(void)
 {
     mf_pipeline_options opt = mf_pipeline_default_options();
@@ -492,6 +561,7 @@ int main(void)
     MF_RUN(test_spoof_never_embedded);
     MF_RUN(test_tracking_rechecks);
     MF_RUN(test_equals_hand_composition);
+    MF_RUN(test_camera_formats);
     mf_unmap_file(&det_file);
     mf_unmap_file(&lv_files[0]);
     mf_unmap_file(&lv_files[1]);
