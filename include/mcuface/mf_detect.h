@@ -1,6 +1,12 @@
 /* Face detection with five landmarks (RetinaFace-MobileNet0.25 model files).
  * No allocation: mf_detector_plan reports the bytes one frame needs at a
- * network input size, and the caller hands them to mf_detector_bind. */
+ * network input size, and the caller hands them to mf_detector_bind.
+ *
+ * Thread safety: the library has no global mutable state. One mf_detector
+ * (with its workspace and arena) is used by one thread at a time: calls on
+ * it must not overlap, not even mf_detect on two images. Separate objects
+ * are independent and may run in parallel threads, also over one shared
+ * read-only model blob. */
 #ifndef MCUFACE_MF_DETECT_H
 #define MCUFACE_MF_DETECT_H
 #include <stddef.h>

@@ -11,7 +11,7 @@
 #include "mcuface/mf_recognize.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
