@@ -6,7 +6,7 @@
  *   /tmp/fuzz_image_decode -max_len=65536 -rss_limit_mb=2048
  * Note: Debian's libstb is not instrumented; run crashes found here under
  * valgrind as well. */
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_status.h"
 #include <stddef.h>
 #include <stdint.h>

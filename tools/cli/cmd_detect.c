@@ -4,7 +4,7 @@
  * FILE is used as it is. */
 #include "cli.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "vision/draw.h"
 #include <stdio.h>
 #include <stdlib.h>
