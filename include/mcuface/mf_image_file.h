@@ -56,7 +56,9 @@
  * MF_ECORRUPT (empty, truncated or damaged, including a JPEG with no scan or
  * fewer lines than declared, and too many progressive scans), MF_ERANGE (a
  * side above MF_IMAGE_MAX_SIDE, more pixels than MF_IMAGE_FILE_MAX_PIXELS or
- * than the bomb caps above allow) or MF_ENOMEM.
+ * than the bomb caps above allow, N above MF_IMAGE_FILE_MAX_BYTES, or a
+ * progressive JPEG needing more libjpeg memory than its declared size
+ * explains) or MF_ENOMEM.
  *
  * EXIF orientation: a JPEG's image is always returned upright, as viewers
  * and cv2.imread show it. The Orientation tag (mf_image_exif_orientation)
