@@ -58,6 +58,7 @@ int mf_decode_bmp(const uint8_t *b, size_t n, mf_image *out)
     }
     int err = mf_image_check_caps((long)w, h, n, 0);
     if (err) return err;
+    if (pixel_offset > n) return MF_ECORRUPT; /* also bounds the palette, which ends before it */
     uint8_t palette[256][3];
     memset(palette, 0, sizeof palette); /* indices past the palette read black */
     if (bpp == 8) {
@@ -72,7 +73,7 @@ int mf_decode_bmp(const uint8_t *b, size_t n, mf_image *out)
         }
     }
     const size_t row_bytes = ((size_t)w * bpp + 31) / 32 * 4; /* rows are padded to 4 bytes */
-    if (pixel_offset > n || (n - pixel_offset) / row_bytes < (size_t)h) return MF_ECORRUPT; /* truncated */
+    if ((n - pixel_offset) / row_bytes < (size_t)h) return MF_ECORRUPT; /* truncated */
     err = mf_image_alloc_rgb((int)w, (int)h, out);
     if (err) return err;
     for (long y = 0; y < h; y++) {

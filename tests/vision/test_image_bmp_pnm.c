@@ -94,14 +94,20 @@ static size_t make_bmp(uint8_t *out, int bpp, uint32_t info_size, int top_down, 
     return total;
 }
 
+/* Each prefix goes in an exactly sized heap copy, so that under ASan any
+ * read past the end is caught. */
 static void check_all_truncations_refused(const uint8_t *bytes, size_t n)
 {
     int bad = 0;
     for (size_t len = 1; len < n; len++) {
+        uint8_t *copy = malloc(len);
+        if (!copy) abort();
+        memcpy(copy, bytes, len);
         mf_image img;
-        int err = mf_image_decode(bytes, len, &img);
+        int err = mf_image_decode(copy, len, &img);
         if (err != MF_ECORRUPT || img.data) bad++;
         mf_image_free(&img);
+        free(copy);
     }
     MF_CHECK_EQ_INT(bad, 0);
 }
@@ -161,6 +167,17 @@ static void test_bmp_refusals(void)
     n = make_bmp(file, 24, 40, 0, 0);
     put32(file + 10, 0xFFFFFFF0u); /* pixel offset past the end */
     MF_CHECK_EQ_INT(mf_image_decode(file, n, &img), MF_ECORRUPT);
+    /* Found by fuzz_image_decode: a palette that fits before a pixel offset
+     * lying past the end of the file (read out of bounds before the fix). */
+    static const uint8_t fuzz_palette_past_end[] = {
+        'B', 'M', 0x6e, 0x0b, 0, 0, 0, 0, 0, 0, 0x56, 0x03, 0, 0, 0x28, 0, 0, 0, 0x30, 0, 0, 0, 0x25, 0, 0, 0,
+        0x01, 0, 0x08, 0, 0, 0, 0, 0, 0x58, 0xa5, 0x58, 0x58, 0x58, 0x58, 0x58, 0x60, 0x84, 0x60, 0x52, 0x87,
+        0x75, 0, 0, 0, 0x14, 0, 0, 0};
+    uint8_t *exact = malloc(sizeof fuzz_palette_past_end);
+    if (!exact) abort();
+    memcpy(exact, fuzz_palette_past_end, sizeof fuzz_palette_past_end);
+    MF_CHECK_EQ_INT(mf_image_decode(exact, sizeof fuzz_palette_past_end, &img), MF_ECORRUPT);
+    free(exact);
     n = make_bmp(file, 8, 40, 0, 0);
     put32(file + 14 + 32, 100000); /* palette larger than 256 */
     MF_CHECK_EQ_INT(mf_image_decode(file, n, &img), MF_ECORRUPT);

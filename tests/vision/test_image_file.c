@@ -127,7 +127,11 @@ static void hammer(const uint8_t *bytes, size_t n, int *ok_count, int *err_count
     size_t step = n / 150 + 1;
     for (size_t len = 0; len < n; len += (len < 64 ? 1 : step)) {
         mf_image img;
-        int err = mf_image_decode(bytes, len, &img);
+        uint8_t *prefix = malloc(len ? len : 1); /* exactly sized, so ASan sees any overread */
+        if (!prefix) break;
+        if (len) memcpy(prefix, bytes, len);
+        int err = mf_image_decode(prefix, len, &img);
+        free(prefix);
         MF_CHECK(err == MF_ECORRUPT);
         MF_CHECK(img.data == NULL);
         (*err_count)++;
