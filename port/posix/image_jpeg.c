@@ -27,14 +27,23 @@ typedef struct jpeg_guard {
     int status; /* returned after the longjmp */
 } jpeg_guard;
 
+/* The status for libjpeg's error CODE. Past max_memory_to_use libjpeg asks
+ * for a backing store (it has none): that is the memory cap, not a host
+ * failure. */
+static int jpeg_error_status(int code)
+{
+    switch (code) {
+    case JERR_NO_BACKING_STORE: return MF_ERANGE;
+    case JERR_OUT_OF_MEMORY: return MF_ENOMEM;
+    case JERR_BAD_PRECISION: return MF_EUNSUPPORTED; /* 12-bit: this libjpeg (and cv2's) decodes 8-bit only */
+    default: return MF_ECORRUPT;
+    }
+}
+
 static void on_error(j_common_ptr cinfo)
 {
     jpeg_guard *g = (jpeg_guard *)cinfo->err;
-    /* Past max_memory_to_use libjpeg asks for a backing store (it has none):
-     * that is the memory cap, not a host failure. */
-    int code = cinfo->err->msg_code;
-    if (g->status == MF_OK)
-        g->status = code == JERR_NO_BACKING_STORE ? MF_ERANGE : code == JERR_OUT_OF_MEMORY ? MF_ENOMEM : MF_ECORRUPT;
+    g->status = jpeg_error_status(cinfo->err->msg_code);
     longjmp(g->escape, 1);
 }
 

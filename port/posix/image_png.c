@@ -46,7 +46,9 @@ static void read_from_memory(png_structp png, png_bytep dst, size_t len)
 static void decode_rows(png_structp png, png_infop info, png_reader *r, mf_image *out)
 {
     png_set_read_fn(png, r, read_from_memory);
-    png_set_user_limits(png, MF_IMAGE_MAX_SIDE, MF_IMAGE_MAX_SIDE);
+    /* libpng's own side limit (1,000,000) would turn big IHDRs into errors;
+     * lift it so mf_image_check_caps reports them as MF_ERANGE. */
+    png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
     png_set_chunk_malloc_max(png, PNG_MAX_CHUNK_BYTES);
     png_read_info(png, info);
     png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);

@@ -117,6 +117,53 @@ static void test_format_dispatch(void)
     MF_CHECK_EQ_INT(mf_image_decode("\xff\xd8\xff\xd9", 4, &img), MF_ECORRUPT);
 }
 
+/* A PNG of W x H (IHDR with a valid CRC) with an empty IDAT. */
+static size_t png_header(uint8_t *out, uint32_t w, uint32_t h)
+{
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    memcpy(out, sig, 8);
+    uint8_t *c = out + 8;
+    const uint8_t fields[] = {0, 0, 0, 13, 'I', 'H', 'D', 'R', (uint8_t)(w >> 24), (uint8_t)(w >> 16), (uint8_t)(w >> 8),
+                              (uint8_t)w, (uint8_t)(h >> 24), (uint8_t)(h >> 16), (uint8_t)(h >> 8), (uint8_t)h, 8, 2, 0,
+                              0, 0};
+    memcpy(c, fields, sizeof fields);
+    uint32_t crc = 0xFFFFFFFFu;
+    for (size_t i = 4; i < sizeof fields; i++) {
+        crc ^= c[i];
+        for (int b = 0; b < 8; b++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    crc = ~crc;
+    uint8_t *t = c + sizeof fields;
+    t[0] = (uint8_t)(crc >> 24), t[1] = (uint8_t)(crc >> 16), t[2] = (uint8_t)(crc >> 8), t[3] = (uint8_t)crc;
+    /* An empty IDAT and IEND, with their CRCs, so that libpng reaches the image data. */
+    static const uint8_t tail[] = {0, 0, 0, 0, 'I', 'D', 'A', 'T', 0x35, 0xAF, 0x06, 0x1E,
+                                   0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    memcpy(t + 4, tail, sizeof tail);
+    return 8 + sizeof fields + 4 + sizeof tail;
+}
+
+/* PNG sizes are checked before any pixel memory: above MF_IMAGE_MAX_SIDE
+ * (libpng's own limit would say "corrupt"), above the pixel limit, and
+ * above what a file this small may declare. Within the caps, the missing
+ * IDAT is corrupt. */
+static void test_png_size_caps(void)
+{
+    uint8_t file[64];
+    mf_image img;
+    const struct {
+        uint32_t w, h;
+        int want;
+    } cases[] = {{20000, 10, MF_ERANGE}, {2000000, 1, MF_ERANGE}, {10, 0x7fffffffu, MF_ERANGE},
+                 {16000, 16000, MF_ERANGE}, {2000, 2000, MF_ERANGE}, {1000, 1000, MF_ECORRUPT}, {0, 5, MF_ECORRUPT}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = png_header(file, cases[i].w, cases[i].h);
+        int err = mf_image_decode(file, n, &img);
+        if (err != cases[i].want) printf("  IHDR %ux%u: status %d\n", cases[i].w, cases[i].h, err);
+        MF_CHECK_EQ_INT(err, cases[i].want);
+        MF_CHECK(img.data == NULL);
+    }
+}
+
 /* Decodes every prefix length in steps (each must be refused: truncated),
  * then random corruptions, where the only requirements are no crash, a
  * clean status, and sane output on success. */
@@ -238,6 +285,7 @@ int main(void)
     MF_RUN(test_netpbm);
     MF_RUN(test_bad_inputs);
     MF_RUN(test_format_dispatch);
+    MF_RUN(test_png_size_caps);
     MF_RUN(test_truncated_and_corrupted_png);
     MF_RUN(test_real_jpeg);
     return mf_test_summary();

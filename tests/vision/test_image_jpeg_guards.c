@@ -156,6 +156,10 @@ static void test_declared_size_caps(void)
     put_be16(j.data + sof + 5, 20000); /* above MF_IMAGE_MAX_SIDE */
     put_be16(j.data + sof + 7, 8);
     MF_CHECK_EQ_INT(mf_image_decode(j.data, j.n, &img), MF_ERANGE);
+    put_be16(j.data + sof + 5, 16);
+    j.data[sof + 4] = 12; /* 12-bit samples: not decoded by this libjpeg */
+    MF_CHECK_EQ_INT(mf_image_decode(j.data, j.n, &img), MF_EUNSUPPORTED);
+    j.data[sof + 4] = 8;
     put_be16(j.data + sof + 5, 0); /* height 0 (DNL) is not supported by libjpeg */
     put_be16(j.data + sof + 7, 16);
     int err = mf_image_decode(j.data, j.n, &img);
