@@ -63,7 +63,10 @@ static void on_output(j_common_ptr cinfo)
 static void on_progress(j_common_ptr cinfo)
 {
     j_decompress_ptr d = (j_decompress_ptr)cinfo;
-    if (d->input_scan_number > MF_IMAGE_JPEG_MAX_SCANS) on_error(cinfo);
+    if (d->input_scan_number <= MF_IMAGE_JPEG_MAX_SCANS) return;
+    jpeg_guard *g = (jpeg_guard *)cinfo->err;
+    g->status = MF_ECORRUPT; /* a scan-count bomb: each scan may re-walk every coefficient */
+    longjmp(g->escape, 1);
 }
 
 /* Bytes of libjpeg's whole-image coefficient buffers (needed for
