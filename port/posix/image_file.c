@@ -5,7 +5,7 @@
 #include "image_codecs.h"
 #include "mcuface/mf_image_file.h"
 #include "mcuface/mf_status.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "mf_posix.h"
+#include "mcuface/mf_posix_clock.h"
 #include <jpeglib.h>
 
 typedef struct {
