@@ -1,12 +1,12 @@
 /* libFuzzer target for mf_image_decode (not part of ctest; the ctest
- * coverage is tests/vision/test_image_file.c). Build and run:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iport/posix -I/usr/include/stb \
- *     tests/vision/fuzz_image_decode.c port/posix/image_file.c src/vision/image.c src/status.c \
- *     -lstb -lm -o /tmp/fuzz_image_decode
- *   /tmp/fuzz_image_decode -max_len=65536 -rss_limit_mb=2048
- * Note: Debian's libstb is not instrumented; run crashes found here under
- * valgrind as well. */
-#include "mf_image_file.h"
+ * coverage is tests/vision/test_image_*.c and hostile_images.py). Build and run:
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iport/posix \
+ *     tests/vision/fuzz_image_decode.c port/posix/image_*.c port/posix/regular_file.c \
+ *     src/vision/image.c src/status.c -ljpeg -lpng16 -lm -o /tmp/fuzz_image_decode
+ *   /tmp/fuzz_image_decode -max_len=65536 -rss_limit_mb=256
+ * Note: Debian's libjpeg-turbo and libpng are not instrumented; run crashes
+ * found here under valgrind as well. */
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_status.h"
 #include <stddef.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_store.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <stdio.h>
 
 #define MAX_FACES 64

@@ -7,7 +7,7 @@
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <stdio.h>
 #include <string.h>
 
