@@ -90,8 +90,19 @@ int cli_detector_open(cli_detector *cd, const char *name_or_file, cli_precision 
 int cli_detector_prepare(cli_detector *cd, int32_t width, int32_t height, int32_t long_side);
 void cli_detector_close(cli_detector *cd);
 
+/* Faces the per-face commands (identify, liveness, embed) report per image
+ * unless --max-faces N says otherwise; more are reported as truncated
+ * ("faces_found", "faces_truncated" and a warning on stderr). */
+#define CLI_DEFAULT_MAX_FACES 64
+#define CLI_MAX_FACES_LIMIT 10000
+
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_is_tty(void);
+/* Parses TEXT, the value of --max-faces, into *OUT (1..CLI_MAX_FACES_LIMIT).
+ * Returns 0, or prints a usage error and returns 2. */
+int cli_parse_max_faces(const char *text, long *out);
+/* The warning for an image with more faces than reported, on stderr. */
+void cli_warn_truncated(const char *image_path, int found, int reported);
 void cli_progress(const char *label, size_t done, size_t total);
 
 int cmd_detect(int argc, char **argv);

@@ -1,10 +1,13 @@
 /* mcuface liveness IMAGE [--json] [--threshold T] [--size N] [--detector FILE|NAME] [--models V2 V1SE]
- *                  [--precision float32|int8]
+ *                  [--precision float32|int8] [--max-faces N]
  * Detects every face and runs the anti-spoofing models on each: fused live
  * score (mean of the two MiniFASNet softmax P(real)) and the decision.
  * --precision applies to the detector and both liveness models (explicit
  * FILEs are used as they are); without --threshold the threshold is the one
- * the first liveness model file carries, else MF_LIVENESS_DEFAULT_THRESHOLD. */
+ * the first liveness model file carries, else MF_LIVENESS_DEFAULT_THRESHOLD.
+ * At most --max-faces faces (default 64, best detection scores first) are
+ * judged; "faces_found" / "faces_truncated" and a warning say when more
+ * were found. */
 #include "cli.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
@@ -13,15 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FACES 64
-
 int cmd_liveness(int argc, char **argv)
 {
     const char *image_path = NULL, *detector = NULL, *models[2] = {NULL, NULL};
     cli_precision precision = CLI_DEFAULT_PRECISION;
     int json = 0, have_threshold = 0;
     float threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
-    long size = 320;
+    long size = 320, max_faces = CLI_DEFAULT_MAX_FACES;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--json")) json = 1;
@@ -33,6 +34,8 @@ int cmd_liveness(int argc, char **argv)
             have_threshold = 1;
         } else if (!strcmp(a, "--size") && i + 1 < argc) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
+        } else if (!strcmp(a, "--max-faces") && i + 1 < argc) {
+            if (cli_parse_max_faces(argv[++i], &max_faces)) return 2;
         } else if (!strcmp(a, "--precision") && i + 1 < argc) {
             if (cli_parse_precision(argv[++i], &precision)) return 2;
         } else if (!strcmp(a, "--detector") && i + 1 < argc) detector = argv[++i];
@@ -62,14 +65,16 @@ int cmd_liveness(int argc, char **argv)
         return 1;
     }
     if (have_threshold) mf_liveness_set_threshold(&cl.lv, threshold);
-    static mf_face faces[MAX_FACES];
-    static mf_liveness_result results[MAX_FACES];
+    int cap = (int)max_faces;
+    mf_face *faces = malloc((size_t)cap * sizeof *faces);
+    mf_liveness_result *results = malloc((size_t)cap * sizeof *results);
     mf_detect_options opt = mf_detect_default_options();
-    int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
-    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
+    int count = faces && results ? cli_detector_prepare(&cd, img.width, img.height, (int32_t)size) : MF_ENOMEM;
+    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, cap);
     int status = 0;
     if (count < 0) status = cli_fail("detect", count);
-    if (count > MAX_FACES) count = MAX_FACES;
+    int found = count;
+    if (count > cap) count = cap;
     for (int i = 0; i < count && !status; i++) {
         err = mf_liveness_check(&cl.lv, &img, &faces[i], &results[i]);
         if (err) status = cli_fail("liveness", err);
@@ -85,8 +90,8 @@ int cmd_liveness(int argc, char **argv)
                        i ? "," : "", f->box[0], f->box[1], f->box[2], f->box[3], f->score, r->score,
                        r->live ? "true" : "false", r->model_scores[0], r->model_scores[1]);
             }
-            printf("],\"threshold\":%.6f,\"precision\":\"%s\"}\n", mf_liveness_threshold(&cl.lv),
-                   cli_precision_name(precision));
+            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"threshold\":%.6f,\"precision\":\"%s\"}\n", found,
+                   found > count ? "true" : "false", mf_liveness_threshold(&cl.lv), cli_precision_name(precision));
         } else {
             printf("%s: %d face%s, live threshold %.4f, %s\n", image_path, count, count == 1 ? "" : "s",
                    mf_liveness_threshold(&cl.lv), cli_precision_name(precision));
@@ -99,7 +104,10 @@ int cmd_liveness(int argc, char **argv)
                        r->live ? "live" : "SPOOF");
             }
         }
+        if (found > count) cli_warn_truncated(image_path, found, count);
     }
+    free(faces);
+    free(results);
     cli_liveness_close(&cl);
     cli_detector_close(&cd);
     mf_image_free(&img);

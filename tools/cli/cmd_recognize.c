@@ -1,10 +1,13 @@
-/* mcuface embed IMAGE [--json] [--recognizer NAME|FILE] [--size N] [--precision float32|int8]
+/* mcuface embed IMAGE [--json] [--recognizer NAME|FILE] [--size N] [--precision float32|int8] [--max-faces N]
  * mcuface verify A B [--json] [--recognizer NAME|FILE] [--threshold T] [--no-liveness] [--size N]
  *                [--precision float32|int8]
  * verify compares the largest face of each image; with liveness on (the
  * default) a face judged a spoof is refused: no similarity, exit status 3.
  * --precision applies to every model run (detector, recognizer, liveness
- * pair); the default thresholds are those stored in the files used. */
+ * pair); the default thresholds are those stored in the files used. embed
+ * reports at most --max-faces faces (default 64, best detection scores
+ * first) and says when it left some out ("faces_found", "faces_truncated",
+ * a warning on stderr). */
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_status.h"
@@ -23,6 +26,7 @@ typedef struct recognize_args {
     long size;
     float threshold;
     int have_threshold;
+    long max_faces;
 } recognize_args;
 
 static int parse_args(int argc, char **argv, int images_wanted, recognize_args *a)
@@ -31,6 +35,7 @@ static int parse_args(int argc, char **argv, int images_wanted, recognize_args *
     a->precision = CLI_DEFAULT_PRECISION;
     a->size = 320;
     a->liveness = 1;
+    a->max_faces = CLI_DEFAULT_MAX_FACES;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--json")) a->json = 1;
@@ -41,6 +46,8 @@ static int parse_args(int argc, char **argv, int images_wanted, recognize_args *
         }
         else if (!strcmp(s, "--size") && i + 1 < argc) {
             if (cli_parse_long("--size", argv[++i], 0, 8192, &a->size)) return 2;
+        } else if (!strcmp(s, "--max-faces") && i + 1 < argc) {
+            if (cli_parse_max_faces(argv[++i], &a->max_faces)) return 2;
         } else if (!strcmp(s, "--threshold") && i + 1 < argc) {
             if (cli_parse_threshold(argv[++i], -1.0f, &a->threshold)) return 2;
             a->have_threshold = 1;
@@ -81,13 +88,15 @@ int cmd_embed(int argc, char **argv)
         mf_image_free(&img);
         return 1;
     }
-    static mf_face faces[MAX_FACES];
+    int cap = (int)a.max_faces;
+    mf_face *faces = malloc((size_t)cap * sizeof *faces);
     static float embedding[MF_EMBEDDING_MAX_DIM];
     mf_detect_options opt = mf_detect_default_options();
-    int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)a.size);
-    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
+    int count = faces ? cli_detector_prepare(&cd, img.width, img.height, (int32_t)a.size) : MF_ENOMEM;
+    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, cap);
     if (count < 0) status = cli_fail("detect", count);
-    if (count > MAX_FACES) count = MAX_FACES;
+    int found = count;
+    if (count > cap) count = cap;
     int32_t dim = mf_recognizer_dim(&cr.rec);
     if (!status) {
         if (a.json) printf("{\"faces\":[");
@@ -105,8 +114,12 @@ int cmd_embed(int argc, char **argv)
                        f->box[0], f->box[1], f->box[2], f->box[3], embedding[0], embedding[1], embedding[2], embedding[3], dim);
             }
         }
-        if (a.json && !status) printf("],\"precision\":\"%s\"}\n", cli_precision_name(a.precision));
+        if (a.json && !status)
+            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n", found,
+                   found > count ? "true" : "false", cli_precision_name(a.precision));
+        if (!status && found > count) cli_warn_truncated(a.images[0], found, count);
     }
+    free(faces);
     cli_recognizer_close(&cr);
     cli_detector_close(&cd);
     mf_image_free(&img);
