@@ -14,3 +14,13 @@ set_tests_properties(cli_precision PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 WO
 # against brute force, and `eval lfw --embeddings` against `embed`.
 add_test(NAME lfw_thresholds COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/eval/lfw_thresholds_test.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
 set_tests_properties(lfw_thresholds PROPERTIES TIMEOUT 120 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Concurrent db writers (N = 2, 4, 8 processes x 20 rounds) lose no
+# acknowledged enroll/rename/delete; the lock's wait, "busy" and shared mode.
+add_test(NAME db_concurrency COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/db_concurrency.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
+set_tests_properties(db_concurrency PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Atomic init, export OUT path safety, FIFOs as key/import/db, NFC names and
+# escaped names in errors, --max-faces truncation reports.
+add_test(NAME db_safety COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/db_safety.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
+set_tests_properties(db_safety PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
