@@ -12,7 +12,7 @@
 # a working copy under OUT, never into the repo. Everything is built in OUT
 # (default /tmp/mcuface_fuzz, outside git): the project's libraries once,
 # with -fsanitize=fuzzer-no-link, then one binary per target. Prints one line
-# per target (executions, new corpus units, crashes) and writes it to
+# per target (executions, new corpus units, OOMs/timeouts/crashes) and writes it to
 # OUT/summary.txt; exits 1 if any target crashed (reproducers: OUT/crash_*).
 # Usage: bench/fuzz_all.sh [SECONDS per target, default 60] [TARGET...]
 set -euo pipefail
@@ -29,7 +29,7 @@ nice cmake -S . -B "$LIB" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDeb
   -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,$SAN -fno-sanitize-recover=all -fno-omit-frame-pointer" >/dev/null
 nice cmake --build "$LIB" -j2 --target mf_test_support >/dev/null
 LIBS="$LIB/libmf_test_support.a $LIB/libmcuface_posix.a $LIB/libmcuface_soft_crypto.a $LIB/libmcuface_eval.a $LIB/libmcuface_core.a"
-INC="-Iinclude -Isrc -Itests -Itests/support -Iport/posix"
+INC="-Iinclude -Isrc -Itests -Itests/support -Iport/posix -Iport/soft_crypto"
 
 declare -A SOURCE=(
   [image_decode]=tests/vision/fuzz_image_decode.c [image_exif]=tests/vision/fuzz_image_exif.c
@@ -42,7 +42,9 @@ declare -A CORPUS=(
 declare -A MAXLEN=([image_decode]=65536 [image_exif]=4096 [model_open]=16384 [store_mount]=16384
   [store_mount_crc]=16384 [store_import]=16384)
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(image_decode image_exif model_open store_mount store_mount_crc store_import)
+if [ ${#TARGETS[@]} -eq 0 ]; then
+  TARGETS=(image_decode image_exif model_open store_mount store_mount_crc store_import)
+fi
 
 : > "$OUT/summary.txt"
 crashed=0
@@ -55,17 +57,21 @@ for t in "${TARGETS[@]}"; do
   seeds=$(ls "${CORPUS[$t]}" | wc -l)
   log="$OUT/fuzz_$t.log"
   set +e
-  nice "$OUT/fuzz_$t" -max_total_time="$SECONDS_PER_TARGET" -max_len="${MAXLEN[$t]}" -timeout=10 \
-    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/crash_$t-" "$work" > "$log" 2>&1
+  # Fork mode with -ignore_crashes: a target keeps fuzzing for its whole
+  # budget after a finding, so one shallow bug does not end the run.
+  nice "$OUT/fuzz_$t" -fork=1 -ignore_crashes=1 -max_total_time="$SECONDS_PER_TARGET" -max_len="${MAXLEN[$t]}" \
+    -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$OUT/crash_$t-" "$work" > "$log" 2>&1
   rc=$?
   set -e
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+  last=$(grep -E '^#[0-9]+: cov' "$log" | tail -n 1)
+  execs=$(echo "$last" | sed -E 's/^#([0-9]+):.*/\1/')
+  rate=$(echo "$last" | sed -E 's/.*exec\/s ([0-9]+).*/\1/')
+  found=$(echo "$last" | sed -E 's/.*oom\/timeout\/crash: ([0-9\/]+).*/\1/')
   units=$(ls "$work" | wc -l)
-  crashes=$(ls "$OUT"/crash_"$t"-* 2>/dev/null | wc -l)
-  [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes="exit $rc (see $log)"
-  [ "$crashes" != 0 ] && crashed=1
-  line="$t: ${SECONDS_PER_TARGET} s, $execs executions ($rate/s), corpus $seeds seeds -> $units units, crashes: $crashes"
+  crashes=$(find "$OUT" -maxdepth 1 -name "crash_$t-*" | wc -l)
+  if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes="exit $rc (see $log)"; fi
+  if [ "$crashes" != 0 ]; then crashed=1; fi
+  line="$t: ${SECONDS_PER_TARGET} s, ${execs:-0} executions (${rate:-0}/s), corpus $seeds seeds -> $units units, oom/timeout/crash ${found:-0/0/0}, crash files: $crashes"
   echo "$line" | tee -a "$OUT/summary.txt"
 done
 [ "$crashed" -eq 0 ] || { echo "fuzz_all: crashes found; reproducers in $OUT/crash_*"; exit 1; }
