@@ -6,6 +6,7 @@
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_model.h"
 #include "mf_posix.h"
+#include "cli_args.h"
 
 /* Prints "mcuface: WHAT: reason" for a negative status and returns 1 (the
  * exit code); returns 0 for MF_OK. */
@@ -98,9 +99,6 @@ void cli_detector_close(cli_detector *cd);
 
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_is_tty(void);
-/* Parses TEXT, the value of --max-faces, into *OUT (1..CLI_MAX_FACES_LIMIT).
- * Returns 0, or prints a usage error and returns 2. */
-int cli_parse_max_faces(const char *text, long *out);
 /* The warning for an image with more faces than reported, on stderr. */
 void cli_warn_truncated(const char *image_path, int found, int reported);
 void cli_progress(const char *label, size_t done, size_t total);
@@ -110,4 +108,10 @@ int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+
+/* Every command's option table and usage (cli_args.h), defined beside the
+ * command; main.c dispatches on them and prints the global usage from them. */
+extern const cli_command cli_detect_command, cli_embed_command, cli_embed_aligned_command, cli_align_command,
+    cli_verify_command, cli_decode_command, cli_info_command, cli_bench_command, cli_eval_lfw_command,
+    cli_eval_widerface_command, cli_liveness_command, cli_eval_nuaa_command, cli_db_command, cli_identify_command;
 #endif

@@ -50,11 +50,6 @@ int cli_parse_threshold(const char *text, float min, float *out)
     return 0;
 }
 
-int cli_parse_max_faces(const char *text, long *out)
-{
-    return cli_parse_long("--max-faces", text, 1, CLI_MAX_FACES_LIMIT, out);
-}
-
 void cli_warn_truncated(const char *image_path, int found, int reported)
 {
     fprintf(stderr, "mcuface: warning: %s: %d faces found, only the %d best-scoring reported (--max-faces N)\n",

@@ -25,7 +25,7 @@
 #define CLI_STORE_MAX_SECTORS 4096u  /* 256 MiB: keeps addresses in 32 bits */
 #define CLI_STORE_MAX_POSITIONAL 16
 /* How long a command waits for another's lock on the db before "busy". */
-#define CLI_STORE_DEFAULT_WAIT_S 10.0
+#define CLI_STORE_DEFAULT_WAIT_S 10.0f
 
 /* Options of `db` and `identify`, accepted before or after the subcommand;
  * "--" ends the options (for a NAME that starts with '-'). */
@@ -36,16 +36,29 @@ typedef struct cli_store_options {
     long size;            /* detector long side, 0 = original scale */
     long sectors;         /* db init only */
     float threshold;      /* identify: 1:N threshold, negative = the store's default */
-    double wait_s;        /* --wait: seconds to wait for another command's lock on the db (default 10) */
+    float wait_s;         /* --wait: seconds to wait for another command's lock on the db (default 10) */
     long max_faces;       /* identify --max-faces: faces reported per image (default 64) */
     int json, liveness, allow_duplicate;
     const char *positional[CLI_STORE_MAX_POSITIONAL];
     int positional_count;
 } cli_store_options;
 
-/* Parses ARGV[1..ARGC-1]. Returns 0, or 2 after printing a usage error.
- * The key file defaults to $MCUFACE_KEY_FILE. */
-int cli_store_parse(int argc, char **argv, cli_store_options *opt);
+/* Parses ARGV[1..ARGC-1] against CMD's table (cli_args_parse: the
+ * positional arguments land in opt->positional, at most
+ * CLI_STORE_MAX_POSITIONAL, which CMD's max_positional must not exceed).
+ * The key file defaults to $MCUFACE_KEY_FILE. Returns CLI_ARGS_RUN, or the
+ * exit status to return at once (0 after --help, 2 after a usage error). */
+int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_options *opt);
+
+/* The options naming the store, in every table of a store command. */
+#define CLI_STORE_OPTION_PATHS                                                                                  \
+    CLI_OPT("--db", CLI_ARG_STRING, cli_store_options, db, "FILE", "the encrypted enrollment store", .required = 1),        \
+    CLI_OPT("--key-file", CLI_ARG_STRING, cli_store_options, key_file, "KEY", "its 32-byte key file (default $MCUFACE_KEY_FILE)")
+/* --wait S, in the table of every command that opens the db. */
+#define CLI_STORE_OPTION_WAIT                                                                                   \
+    CLI_OPT("--wait", CLI_ARG_FLOAT, cli_store_options, wait_s, "S",                                            \
+            "wait up to S seconds for another command's lock on the db, then fail 'busy' (default 10)",         \
+            .min = 0, .max = 3600, .meaning = "seconds")
 /* Checks that --db and a key file were given; 0 or 2 (usage error printed). */
 int cli_store_require_paths(const cli_store_options *opt);
 

@@ -1,6 +1,5 @@
-/* mcuface identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]
- *                  [--recognizer NAME|FILE] [--size N] [--precision float32|int8]
- *                  [--threshold T] [--max-faces N] [--wait S]
+/* mcuface identify --db FILE --key-file KEY IMAGE [options] (identify_options;
+ * mcuface identify --help)
  * Every detected face is checked for liveness, embedded and searched 1:N in
  * the store at the store's identify threshold, or T (pick it for the size of
  * the gallery: docs/STORE.md "Thresholds"). A face judged a spoof is
@@ -35,12 +34,28 @@ static int search(const mf_store *store, const float *embedding, float threshold
     return MF_OK;
 }
 
+static const cli_option identify_options[] = {
+    CLI_STORE_OPTION_PATHS,
+    CLI_OPTION_JSON(cli_store_options),
+    CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL, "skip the anti-spoofing check"),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, cli_store_options, threshold, "T", "1:N match when the cosine score is >= T (default: the store's; docs/STORE.md \"Thresholds\")", .min = 0, .max = 1, .max_open = 0, .meaning = "a cosine"),
+    CLI_OPTION_RECOGNIZER(cli_store_options),
+    CLI_OPTION_SIZE(cli_store_options),
+    CLI_OPTION_PRECISION(cli_store_options),
+    CLI_OPTION_MAX_FACES(cli_store_options),
+    CLI_STORE_OPTION_WAIT,
+};
+
+const cli_command cli_identify_command = {
+    "identify", "IMAGE", "who is each face? (1:N search; spoofed faces are never matched)", NULL, identify_options,
+    CLI_COUNT(identify_options), 1, 1, cmd_identify,
+};
+
 int cmd_identify(int argc, char **argv)
 {
     cli_store_options opt;
-    int status = cli_store_parse(argc, argv, &opt);
-    if (status) return status;
-    if (opt.positional_count != 1) return cli_usage_error("usage: mcuface identify --db FILE --key-file KEY IMAGE [--json] [--threshold T]");
+    int status = cli_store_parse(&cli_identify_command, argc, argv, &opt);
+    if (status != CLI_ARGS_RUN) return status;
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *image = opt.positional[0];
     cli_face_models models;
@@ -48,7 +63,8 @@ int cmd_identify(int argc, char **argv)
     int cap = (int)opt.max_faces, found = 0;
     cli_face_result *faces = malloc((size_t)cap * sizeof *faces);
     identify_result *results = calloc((size_t)cap, sizeof *results);
-    int count = faces && results ? cli_faces_of_image(&models, image, faces, cap, &found) : cli_fail(image, MF_ENOMEM);
+    int count = faces && results ? cli_faces_of_image(&models, image, faces, cap, &found)
+                                       : (cli_fail(image, MF_ENOMEM), MF_ENOMEM);
     cli_face_models_close(&models);
     /* The models ran before the db is opened: the shared lock is held only
      * for the mount and the searches. */
