@@ -1,7 +1,7 @@
-/* Fuzz entry points of the host's parsers, shared by the libFuzzer targets
- * (tests/{vision,nn,store}/fuzz_*.c, built by bench/fuzz_all.sh) and the
- * corpus replay test (tests/core/test_fuzz_corpora.c, part of ctest and of
- * its ASan/UBSan run). Each takes arbitrary bytes, returns 0, and aborts on a
+/* Fuzz entry points of the host's parsers, called by the libFuzzer targets
+ * (tests/{vision,nn,store}/fuzz_*.c), which bench/fuzz_all.sh builds with
+ * libFuzzer and cmake/fuzz_replay.cmake builds as plain corpus replays for
+ * ctest (release and ASan/UBSan). Each takes arbitrary bytes, returns 0, and aborts on a
  * violated invariant; a crash or sanitizer report is a bug. */
 #ifndef MF_TEST_PARSER_FUZZ_H
 #define MF_TEST_PARSER_FUZZ_H

@@ -1,7 +1,7 @@
 /* libFuzzer target for mf_image_decode (bench/fuzz_all.sh builds and runs
- * it; tests/core/test_fuzz_corpora.c replays tests/vision/corpus/image in
- * ctest). Note: Debian's libstb is not instrumented; run crashes found here
- * under valgrind as well. */
+ * it; ctest replays tests/vision/corpus/{image,exif} through
+ * tests/fuzz_driver.c). Note: Debian's libstb is not instrumented; run
+ * crashes found here under valgrind as well. */
 #include "support/parser_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
