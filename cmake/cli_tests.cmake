@@ -18,7 +18,7 @@ set_tests_properties(lfw_thresholds PROPERTIES TIMEOUT 120 WORKING_DIRECTORY ${C
 # Concurrent db writers (N = 2, 4, 8 processes x 20 rounds) lose no
 # acknowledged enroll/rename/delete; the lock's wait, "busy" and shared mode.
 add_test(NAME db_concurrency COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/db_concurrency.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
-set_tests_properties(db_concurrency PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(db_concurrency PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
 # Atomic init, export OUT path safety, FIFOs as key/import/db, NFC names and
 # escaped names in errors, --max-faces truncation reports.
