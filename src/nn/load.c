@@ -191,11 +191,12 @@ static int check_ops(const mf_model *m)
     return MF_OK;
 }
 
-/* Tensors tracked per pass of check_producers: a 512-byte bitmap on the
- * stack (the loader allocates nothing), so a file of T tensors and O ops
- * costs ceil(T / 4096) passes of O ops: linear for any model within the
- * caps (MF_FILE_MAX_TENSORS / 4096 = 4 passes at most). */
-#define PRODUCER_WINDOW 4096u
+/* Tensors tracked per pass of check_producers: a 256-byte bitmap on the
+ * stack (the loader allocates nothing, and the M55 stack is small), so a
+ * file of T tensors and O ops costs ceil(T / 2048) passes of O ops: linear
+ * for any model within the caps (MF_FILE_MAX_TENSORS / 2048 = 8 passes at
+ * most; every shipped model needs one). */
+#define PRODUCER_WINDOW 2048u
 
 /* Each activation is produced exactly once, by an op that comes before any
  * op reading it; every graph output is produced. Runs after check_ops, so

@@ -92,9 +92,9 @@ def main():
         check(p.returncode == 1 and "corrupt" in p.stderr and took < LIMIT_S,
               f"a tensor produced twice refused in {took:.3f} s: {p.stderr.strip()!r}")
         blob = chain(5000)
-        set_op_input(blob, 4999, 5000)  # near the window edge of 4,096 tensors
+        set_op_input(blob, 4999, 5000)  # in the third 2,048-tensor window of the producer check
         p, took = info(exe, tmp, "late2.mfm", blob)
-        check(p.returncode == 1 and "corrupt" in p.stderr, f"the same past one 4,096-tensor window: {p.stderr.strip()!r}")
+        check(p.returncode == 1 and "corrupt" in p.stderr, f"the same beyond the first 2,048-tensor windows: {p.stderr.strip()!r}")
     print("model_limits: " + ("all passed" if failures == 0 else f"{failures} failed"))
     return 1 if failures else 0
 
