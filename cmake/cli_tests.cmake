@@ -2,7 +2,7 @@
 # on LFW photos and the antispoof samples, in a temporary directory; skips
 # (77) without the converted models or the shared data.
 add_test(NAME db_cli COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/db_cli.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
-set_tests_properties(db_cli PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(db_cli PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
 # --precision float32|int8 on every command that opens models: parsing, the
 # int8 detector against the float one, explicit files winning, a missing
