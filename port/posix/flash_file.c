@@ -105,7 +105,11 @@ static int open_descriptor(const char *path, const mf_flash_file_options *o)
     if (o->create == MF_FLASH_FILE_CREATE) flags |= O_CREAT;
     if (o->create == MF_FLASH_FILE_CREATE_NEW) flags |= O_CREAT | O_EXCL | O_NOFOLLOW;
     int fd = open(path, flags, 0600);
-    if (fd < 0) return errno == ENOENT ? MF_ENOTFOUND : errno == EEXIST ? MF_EEXIST : MF_EIO;
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return MF_ENOTFOUND;
+        if (errno == EEXIST) return MF_EEXIST;
+        return errno == EISDIR ? MF_EUNSUPPORTED : MF_EIO;
+    }
     return fd;
 }
 

@@ -95,6 +95,14 @@ def init_tests(cli, tmp):
           f"a blank db is refused, not bound to the key: {p.err.strip()!r}")
     p = cli.run("db", "--db", "first.db", "--key-file", key, "init")
     check(p.returncode == 1 and "already exists" in p.err, f"init over a db refuses: {p.err.strip()!r}")
+    with open(path(tmp, "short.db"), "wb") as f:
+        f.write(b"\0" * 1000)
+    p = cli.run("db", "--db", "short.db", "--key-file", key, "list")
+    check(p.returncode == 1 and "not an mcuface db (size 1000" in p.err, f"a 1000-byte db: {p.err.strip()!r}")
+    os.mkdir(path(tmp, "dir.db"))
+    for sub in (["list"], ["delete", "1"]):
+        p = cli.run("db", "--db", "dir.db", "--key-file", key, *sub)
+        check(p.returncode == 1 and "not a regular file" in p.err, f"a directory as db ({sub[0]}): {p.err.strip()!r}")
 
 
 def fifo_tests(cli, tmp):

@@ -179,7 +179,8 @@ static void print_open_error(const char *db_path, int err, int fd, uint32_t wait
     else if (err == MF_EUNSUPPORTED) fprintf(stderr, "mcuface: db %s: not a regular file\n", db_path);
     else if (err == MF_EINVAL) {
         struct stat st;
-        unsigned long long size = fd >= 0 && fstat(fd, &st) == 0 ? (unsigned long long)st.st_size : 0;
+        int known = fd >= 0 ? fstat(fd, &st) == 0 : stat(db_path, &st) == 0;
+        unsigned long long size = known ? (unsigned long long)st.st_size : 0;
         fprintf(stderr, "mcuface: db %s: not an mcuface db (size %llu is not 2..%u sectors of %u bytes)\n", db_path,
                 size, CLI_STORE_MAX_SECTORS, CLI_STORE_SECTOR_SIZE);
     } else fprintf(stderr, "mcuface: db %s: cannot open: %s\n", db_path, mf_status_str(err));
