@@ -26,6 +26,7 @@ add_test(NAME db_safety COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/db_s
 set_tests_properties(db_safety PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
 # The CLI's usage against its parser: --version from mf_version.h, every
-# command's --help, the global usage listing every option (no models needed).
-add_test(NAME cli_usage COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/cli_usage.py ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+# command's --help, the global usage listing every option; with the models
+# and ../shared, the small-faces remark of detect.
+add_test(NAME cli_usage COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/cli_usage.py ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR} ${MF_SHARED_DIR})
 set_tests_properties(cli_usage PROPERTIES TIMEOUT 60)

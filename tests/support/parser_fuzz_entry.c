@@ -5,6 +5,7 @@
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include "model_files.h"
+#include "store/store_internal.h"
 #include "support/store_fixture.h"
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +82,15 @@ int mf_fuzz_model(const uint8_t *data, size_t size)
     return 0;
 }
 
-/* The fuzz geometry's layout (docs/STORE.md sections 1-3, P = 16). */
+/* The fuzz geometry's layout (docs/STORE.md sections 1-3, P = 16), the CRC
+ * offsets from the store's own record definitions so a format change
+ * cannot leave this behind. */
 #define HEADER_SIZE 64u
-#define HEADER_CRC_AT 56u
-#define BODY_CRC_AT 628u
+#define HEADER_CRC_AT ((size_t)SH_CRC)
+#define BODY_CRC_AT ((size_t)RB_CRC)
 #define SLOT_SIZE 672u
+_Static_assert(MF_FUZZ_PROG == 16 && SH_BYTES <= HEADER_SIZE && RB_BYTES + 16 + 16 == SLOT_SIZE,
+               "fuzz geometry layout out of date with docs/STORE.md section 1");
 
 static int blank(const uint8_t *p, size_t n)
 {

@@ -13,7 +13,8 @@
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_store.h"
-#include "mf_store_posix.h"
+#include "mcuface/mf_crypto_mbedtls.h"
+#include "mcuface/mf_flash_file.h"
 
 /* 64 KiB: the usual NOR block-erase size; with 16-byte program units a
  * sector holds 97 record slots (docs/STORE.md), 95 of them usable. */
@@ -39,6 +40,8 @@ typedef struct cli_store_options {
     float wait_s;         /* --wait: seconds to wait for another command's lock on the db (default 10) */
     long max_faces;       /* identify --max-faces: faces reported per image (default 64) */
     int json, liveness, allow_duplicate;
+    int plaintext;                  /* export/import: the clear export format */
+    const char *passphrase_file;    /* export/import: key from a passphrase (PBKDF2) */
     const char *positional[CLI_STORE_MAX_POSITIONAL];
     int positional_count;
 } cli_store_options;
@@ -52,8 +55,10 @@ int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_opt
 
 /* The options naming the store, in every table of a store command. */
 #define CLI_STORE_OPTION_PATHS                                                                                  \
-    CLI_OPT("--db", CLI_ARG_STRING, cli_store_options, db, "FILE", "the encrypted enrollment store", .required = 1),        \
-    CLI_OPT("--key-file", CLI_ARG_STRING, cli_store_options, key_file, "KEY", "its 32-byte key file (default $MCUFACE_KEY_FILE)")
+    CLI_OPT("--db", CLI_ARG_STRING, cli_store_options, db, "FILE", "the encrypted enrollment store",            \
+            .required = 1),                                                                                     \
+    CLI_OPT("--key-file", CLI_ARG_STRING, cli_store_options, key_file, "KEY",                                   \
+            "its 32-byte key file (default $MCUFACE_KEY_FILE)")
 /* --wait S, in the table of every command that opens the db. */
 #define CLI_STORE_OPTION_WAIT                                                                                   \
     CLI_OPT("--wait", CLI_ARG_FLOAT, cli_store_options, wait_s, "S",                                            \
