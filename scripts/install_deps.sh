@@ -4,8 +4,8 @@
 set -euo pipefail
 # libavformat/libavcodec/libswscale: optional, `mcuface video` on video files (found with pkg-config).
 packages=(build-essential cmake python3 python3-numpy python3-torch python3-onnx python3-opencv
-          libstb-dev libmbedtls-dev pkg-config libavformat-dev libavcodec-dev libswscale-dev
-          gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind clang)
+          libjpeg-dev libpng-dev libmbedtls-dev libutf8proc-dev pkg-config libavformat-dev libavcodec-dev
+          libswscale-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind clang)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -36,7 +36,7 @@ done
 # Host side: the reference tool against the host build's libraries (current sources).
 cmake --build "$host" --target mcuface_posix -j"$(nproc)" >/dev/null
 cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Isrc -Iport/posix tests/m55_graph/graph_ref_host.c \
-  "$host/libmcuface_posix.a" "$host/libmcuface_core.a" -lstb -lm -o "$out/graph_ref_host"
+  "$host/libmcuface_posix.a" "$host/libmcuface_core.a" -ljpeg -lpng16 -lm -o "$out/graph_ref_host"
 
 /usr/bin/python3 tools/fixtures/make_tiny_int8_model.py "$out/tiny" >/dev/null
 cp "$out/tiny/tiny_int8.mfm" "$data/tiny_int8.mfm"

@@ -21,7 +21,7 @@
 #include "mcuface/mf_model.h"
 #include "mcuface/mf_recognize.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_posix_file.h"
 #include "nn/graph.h"
 #include "vision/resize.h"

@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_frame_source.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #include "cli_store.h"
 #include "mcuface/mf_pipeline.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "mf_video_file.h"
 #include <errno.h>
 #include <stdio.h>
@@ -31,7 +31,7 @@ typedef struct video_args {
     const char *db, *key_file, *recognizer, *out_path;
     cli_precision precision;
     long size, recheck;
-    float threshold;
+    float threshold, wait_s;
     int json, liveness, tracking;
     int32_t max_size[2];
     int max_size_given;
@@ -50,6 +50,7 @@ static const cli_option video_options[] = {
     CLI_OPTION_RECOGNIZER(video_args),
     CLI_OPTION_SIZE(video_args),
     CLI_OPTION_PRECISION(video_args),
+    CLI_OPT("--wait", CLI_ARG_FLOAT, video_args, wait_s, "S", "wait up to S seconds for another command's lock on the db, then fail 'busy' (default 10)", .min = 0, .max = 3600, .meaning = "seconds"),
 };
 
 const cli_command cli_video_command = {
@@ -347,7 +348,7 @@ static int process_frame(video_run *run, const video_args *a, const cli_frame_so
 int cmd_video(int argc, char **argv)
 {
     video_args a = {.precision = CLI_DEFAULT_PRECISION, .size = 320, .recheck = 15, .threshold = -1.0f,
-                    .liveness = 1, .tracking = 1};
+                    .liveness = 1, .tracking = 1, .wait_s = CLI_STORE_DEFAULT_WAIT_S};
     const char *env_key = getenv("MCUFACE_KEY_FILE");
     if (env_key && *env_key) a.key_file = env_key;
     int positional = 0, status = cli_args_parse(&cli_video_command, argc, argv, &a, &positional);
@@ -359,7 +360,8 @@ int cmd_video(int argc, char **argv)
     cli_frame_source src;
     if (cli_frame_source_open(&src, input)) return 1;
     cli_store cs;
-    if (cli_store_open(&cs, a.db, a.key_file)) {
+    /* a shared lock for the whole run: every frame's faces are matched */
+    if (cli_store_open(&cs, a.db, a.key_file, CLI_STORE_READ, a.wait_s)) {
         cli_frame_source_close(&src);
         return 1;
     }
