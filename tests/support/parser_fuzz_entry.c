@@ -3,7 +3,7 @@
 #include "crc32.h"
 #include "mcuface/mf_model.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "model_files.h"
 #include "store/store_internal.h"
 #include "support/store_fixture.h"
