@@ -142,7 +142,7 @@ int cli_frame_source_next(cli_frame_source *src, mf_image *frame)
         int err = mf_image_load(path, &src->frame);
         if (err) {
             const char *why = err == MF_ECORRUPT       ? "not an image, or damaged"
-                              : err == MF_EUNSUPPORTED ? "not a regular file, or an image format this build does not read"
+                              : err == MF_EUNSUPPORTED ? "not an image this build reads (PNG, JPEG, BMP, PNM), or not a regular file"
                               : err == MF_ERANGE       ? "image too large"
                                                        : mf_status_str(err);
             fprintf(stderr, "mcuface: video %s: frame %d (%s): %s\n", src->input, src->next, name, why);

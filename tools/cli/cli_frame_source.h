@@ -1,5 +1,5 @@
 /* The frames of `mcuface video INPUT`, one after the other: INPUT is a
- * folder of image files (PNG or JPEG: whatever mf_image_load reads) taken in
+ * folder of image files (whatever mf_image_load reads: PNG, JPEG, BMP, PNM) taken in
  * name order, or a video file decoded by port/posix/video_file.c (when the
  * build has libav). Errors are printed here, one line each, naming INPUT and
  * the frame. */
