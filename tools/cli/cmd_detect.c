@@ -67,7 +67,7 @@ int cmd_detect(int argc, char **argv)
             if (*end || !(opt.score_threshold >= 0 && opt.score_threshold < 1))
                 return cli_usage_error("--threshold wants a score in [0, 1), got '%s'", argv[i]);
         } else if (!strcmp(a, "-o") && i + 1 < argc) out_path = argv[++i];
-        else if (!strcmp(a, "--model") && i + 1 < argc) model = argv[++i];
+        else if ((!strcmp(a, "--model") || !strcmp(a, "--detector")) && i + 1 < argc) model = argv[++i];
         else if (!strcmp(a, "--precision") && i + 1 < argc) {
             if (cli_parse_precision(argv[++i], &precision)) return 2;
         } else if (a[0] == '-' ) return cli_usage_error("detect: unknown option '%s'", a);

@@ -24,7 +24,7 @@ static int eval_widerface(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--json")) json = 1;
         else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
-        else if (!strcmp(a, "--model") && i + 1 < argc) model = argv[++i];
+        else if ((!strcmp(a, "--model") || !strcmp(a, "--detector")) && i + 1 < argc) model = argv[++i];
         else if (!strcmp(a, "--precision") && i + 1 < argc) {
             if (cli_parse_precision(argv[++i], &precision)) return 2;
         } else if (!strcmp(a, "--predictions") && i + 1 < argc) pred_path = argv[++i];
