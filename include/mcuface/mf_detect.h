@@ -73,7 +73,9 @@ int mf_detector_bind(mf_detector *det, void *arena, size_t arena_bytes);
 /* Detects faces in IMAGE (RGB888, any size: resized to the planned network
  * size). Writes up to MAX_FACES faces sorted by score, highest first, and
  * returns how many were found (>= 0; may exceed MAX_FACES, only MAX_FACES are
- * written) or a negative mf_status. */
+ * written) or a negative mf_status. OPTIONS NULL: mf_detect_default_options()
+ * for RetinaFace; for YuNet the thresholds stored in the model file
+ * (score 0.9, NMS 0.3, top-k 5000, FaceDetectorYN's defaults). */
 int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *options, mf_face *faces,
               int max_faces);
 

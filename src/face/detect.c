@@ -170,8 +170,8 @@ int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *
     if (!image || !image->data || image->channels != 3 || image->width < 1 || image->height < 1 ||
         (max_faces > 0 && !faces) || max_faces < 0)
         return MF_EINVAL;
+    if (det->arch == MF_DETECTOR_YUNET) return mf_yunet_detect(det, image, options, faces, max_faces);
     mf_detect_options opt = options ? *options : mf_detect_default_options();
-    if (det->arch == MF_DETECTOR_YUNET) return mf_yunet_detect(det, image, &opt, faces, max_faces);
     static const float unit_scale[3] = {1.0f, 1.0f, 1.0f};
     mf_tensor *input = mf_model_input(&det->model, 0);
     /* int8 models (retinaface_mnet025_int8) take the image already quantized */

@@ -9,6 +9,7 @@
 #include "vision/nms.h"
 #include "vision/resize_to_tensor.h"
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,9 +137,30 @@ static int by_score(const void *pa, const void *pb)
     return (a->cell > b->cell) - (a->cell < b->cell);
 }
 
-int mf_yunet_detect(mf_detector *det, const mf_image *image, const mf_detect_options *opt, mf_face *faces,
+static float meta_float(const mf_detector *det, const char *key, float fallback)
+{
+    const char *text = mf_model_meta(&det->model, key);
+    char *end;
+    float v = text ? strtof(text, &end) : fallback;
+    return text && (end == text || *end || !(v >= 0.0f && v <= 1.0f)) ? fallback : v;
+}
+
+static mf_detect_options file_options(const mf_detector *det)
+{
+    mf_detect_options o = mf_detect_default_options();
+    o.score_threshold = meta_float(det, "score_threshold", o.score_threshold);
+    o.nms_threshold = meta_float(det, "nms_threshold", o.nms_threshold);
+    const char *top_k = mf_model_meta(&det->model, "top_k");
+    char *end;
+    long k = top_k ? strtol(top_k, &end, 10) : 0;
+    if (top_k && end != top_k && !*end && k > 0 && k <= INT32_MAX) o.top_k = (int32_t)k;
+    return o;
+}
+
+int mf_yunet_detect(mf_detector *det, const mf_image *image, const mf_detect_options *options, mf_face *faces,
                     int max_faces)
 {
+    const mf_detect_options chosen = options ? *options : file_options(det), *opt = &chosen;
     int err = preprocess(det, image);
     if (err) return err;
     err = mf_model_run(&det->model);

@@ -18,7 +18,10 @@ int32_t mf_yunet_padded(int32_t side);
 int mf_yunet_plan(mf_detector *det, int32_t net_width, int32_t net_height, void *workspace, size_t workspace_bytes,
                   size_t *arena_bytes);
 
-/* mf_detect for YuNet after the argument checks (same contract). */
+/* mf_detect for YuNet after the argument checks (same contract). OPTIONS
+ * NULL: the file's score_threshold / nms_threshold / top_k metadata (written
+ * by the converter: FaceDetectorYN's 0.9 / 0.3 / 5000), each falling back to
+ * mf_detect_default_options() when absent. */
 int mf_yunet_detect(mf_detector *det, const mf_image *image, const mf_detect_options *opt, mf_face *faces,
                     int max_faces);
 #endif
