@@ -31,3 +31,11 @@ add_test(NAME detect_yunet_vs_opencv
           $<TARGET_FILE:face_detect_dump>)
 set_tests_properties(detect_yunet_vs_opencv PROPERTIES SKIP_RETURN_CODE 77 LABELS "oracle"
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# YuNet int8: the C input, outputs and faces against tools/fixtures/int8_reference.py
+# (independent numpy int8 interpreter) on the multiface photos at long side 320.
+add_test(NAME detect_yunet_int8
+  COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/face/detect_yunet_int8.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR}
+          $<TARGET_FILE:face_detect_dump>)
+set_tests_properties(detect_yunet_int8 PROPERTIES SKIP_RETURN_CODE 77 LABELS "oracle"
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -86,7 +86,7 @@ static void pad_in_place(uint8_t *base, int32_t w, int32_t h, int32_t pw, int32_
     for (size_t o = (size_t)h * prow; o < (size_t)ph * prow; o += elem) memcpy(base + o, zero, elem);
 }
 
-static int preprocess(mf_detector *det, const mf_image *image)
+int mf_yunet_preprocess(mf_detector *det, const mf_image *image)
 {
     static const float unit_scale[3] = {1.0f, 1.0f, 1.0f};
     mf_tensor *input = mf_model_input(&det->model, 0);
@@ -161,7 +161,7 @@ int mf_yunet_detect(mf_detector *det, const mf_image *image, const mf_detect_opt
                     int max_faces)
 {
     const mf_detect_options chosen = options ? *options : file_options(det), *opt = &chosen;
-    int err = preprocess(det, image);
+    int err = mf_yunet_preprocess(det, image);
     if (err) return err;
     err = mf_model_run(&det->model);
     if (err) return err;

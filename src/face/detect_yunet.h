@@ -14,6 +14,12 @@ int mf_yunet_open(mf_detector *det);
  * bottom and right, as OpenCV's FaceDetectorYN pads). */
 int32_t mf_yunet_padded(int32_t side);
 
+/* Writes IMAGE's network input (resized, BGR, padded; quantized for an int8
+ * model) into the planned and bound model's input tensor. mf_yunet_detect's
+ * first step; separate so test tools can read the input before the run
+ * reuses its arena bytes. Returns MF_OK or MF_EINVAL. */
+int mf_yunet_preprocess(mf_detector *det, const mf_image *image);
+
 /* mf_detector_plan for YuNet (same contract). */
 int mf_yunet_plan(mf_detector *det, int32_t net_width, int32_t net_height, void *workspace, size_t workspace_bytes,
                   size_t *arena_bytes);

@@ -3,22 +3,50 @@
  * the given score and NMS thresholds and prints one JSON line: the network
  * size and the faces, every float with 9 significant digits (the CLI's JSON
  * rounds to 0.01 px, too coarse for a 1e-3 px comparison).
- * usage: detect_dump MODEL IMAGE LONG_SIDE SCORE_THRESHOLD NMS_THRESHOLD */
+ * With RAW, also writes the network's input tensor bytes (YuNet only) to RAW.in and every
+ * output's bytes, in order, to RAW.out (for the int8 check against
+ * tools/fixtures/int8_reference.py).
+ * usage: detect_dump MODEL IMAGE LONG_SIDE SCORE_THRESHOLD NMS_THRESHOLD [RAW] */
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include "mf_posix.h"
+#include "face/detect_yunet.h"
+#include "nn/graph.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_FACES 750
 
 static void *aligned(size_t n) { return aligned_alloc(16, (n + 15) / 16 * 16 + 16); }
 
+static size_t tensor_bytes(const mf_tensor *t) { return mf_tensor_elements(t) * mf_dtype_bytes(t->dtype); }
+
+static int write_raw(const char *stem, const char *ext, mf_model *m, int input)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s%s", stem, ext);
+    FILE *f = fopen(path, "wb");
+    int ok = f != NULL;
+    if (input) {
+        const mf_tensor *t = mf_model_input(m, 0);
+        ok = ok && fwrite(t->data, 1, tensor_bytes(t), f) == tensor_bytes(t);
+    } else {
+        for (int i = 0; ok && i < mf_model_output_count(m); i++) {
+            const mf_tensor *t = mf_model_output(m, i);
+            ok = fwrite(t->data, 1, tensor_bytes(t), f) == tensor_bytes(t);
+        }
+    }
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok) fprintf(stderr, "detect_dump: cannot write %s\n", path);
+    return !ok;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: detect_dump MODEL IMAGE LONG_SIDE SCORE_THRESHOLD NMS_THRESHOLD\n");
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: detect_dump MODEL IMAGE LONG_SIDE SCORE_THRESHOLD NMS_THRESHOLD [RAW]\n");
         return 2;
     }
     mf_mapped_file file;
@@ -47,12 +75,18 @@ int main(int argc, char **argv)
     if (!err) err = mf_detector_plan(&det, nw, nh, ws, mf_detector_workspace_bytes(&det), &bytes);
     if (!err) err = (arena = aligned(bytes)) ? MF_OK : MF_ENOMEM;
     if (!err) err = mf_detector_bind(&det, arena, bytes);
+    /* the input as mf_detect builds it, written before the run reuses its bytes */
+    if (!err && argc == 7 && det.arch == MF_DETECTOR_YUNET) {
+        err = mf_yunet_preprocess(&det, &img);
+        if (!err && write_raw(argv[6], ".in", &det.model, 1)) return 1;
+    }
     int found = err ? err : mf_detect(&det, &img, &opt, faces, MAX_FACES);
     if (found < 0) {
         fprintf(stderr, "detect_dump: %s: %s\n", argv[2], mf_status_str(found));
         return 1;
     }
     if (found > MAX_FACES) found = MAX_FACES;
+    if (argc == 7 && write_raw(argv[6], ".out", &det.model, 0)) return 1;
     printf("{\"net\":[%d,%d],\"faces\":[", nw, nh);
     for (int i = 0; i < found; i++) {
         const mf_face *f = &faces[i];

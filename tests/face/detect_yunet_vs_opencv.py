@@ -54,7 +54,8 @@ def nms_plus1(boxes, scores, threshold):
     return keep
 
 
-def reference_faces(net, png, size):
+def network_input(png, size):
+    """(padded float32 BGR HxWx3 network input, image (w, h), resized (w, h))."""
     import cv2
     import numpy as np
     bgr = cv2.imread(png, cv2.IMREAD_COLOR).astype(np.float32)
@@ -65,9 +66,37 @@ def reference_faces(net, png, size):
     pw, ph = -(-nw // 32) * 32, -(-nh // 32) * 32
     padded = np.zeros((ph, pw, 3), np.float32)
     padded[:nh, :nw] = bgr
+    return padded, (width, height), (nw, nh)
+
+
+def reference_faces(net, png, size):
+    import cv2
+    padded, (width, height), (nw, nh) = network_input(png, size)
     net.setInput(cv2.dnn.blobFromImage(padded))
     names = [f"{h}_{s}" for h in ("cls", "obj", "bbox", "kps") for s in STRIDES]
     out = dict(zip(names, net.forward(names)))
+    return decode_faces(out, (width, height), (nw, nh)), (nw, nh)
+
+
+def split_levels(heads, net_size):
+    """The C model's concatenated outputs (cls, obj, bbox, kps: [N, k] each) as
+    cv2.dnn's per-level dict {"cls_8": [1, n, 1], ...}."""
+    pw, ph = (-(-n // 32) * 32 for n in net_size)
+    out, start = {}, 0
+    for s in STRIDES:
+        n = (ph // s) * (pw // s)
+        for name, h in zip(("cls", "obj", "bbox", "kps"), heads):
+            out[f"{name}_{s}"] = h[None, start:start + n]
+        start += n
+    return out
+
+
+def decode_faces(out, image_size, net_size):
+    """FaceDetectorYN's decode of per-level outputs, then +1-pixel NMS, in
+    original-image pixels (float32 throughout, as the C code)."""
+    import numpy as np
+    (width, height), (nw, nh) = image_size, net_size
+    pw, ph = -(-nw // 32) * 32, -(-nh // 32) * 32
     f32 = np.float32
     rows = []
     for s in STRIDES:
@@ -97,7 +126,7 @@ def reference_faces(net, png, size):
     for i in cand[keep]:
         faces.append({"box": [float(v) for v in boxes[i]], "score": float(score[i]),
                       "landmarks": [[float(kx[i, j]), float(ky[i, j])] for j in range(5)]})
-    return faces, (nw, nh)
+    return faces
 
 
 def iou(a, b):

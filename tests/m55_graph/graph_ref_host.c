@@ -22,6 +22,7 @@
 #include "mcuface/mf_recognize.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
+#include "face/detect_yunet.h"
 #include "mf_posix.h"
 #include "nn/graph.h"
 #include "vision/resize.h"
@@ -111,7 +112,10 @@ static int detector_input(const char *model_path, const char *image_path, long l
     if ((err = mf_detector_plan(&det, w, h, memory, workspace, &arena))) return fail("plan", err);
     if (workspace + arena > MEMORY_BYTES) return fail("arena", MF_ENOMEM);
     if ((err = mf_detector_bind(&det, memory + workspace, arena))) return fail("bind", err);
-    if ((err = mf_detect(&det, &image, NULL, NULL, 0)) < 0) return fail("detect", err);
+    /* YuNet's input bytes are reused by the arena during the run: read them before it */
+    if (det.arch == MF_DETECTOR_YUNET) err = mf_yunet_preprocess(&det, &image);
+    else err = mf_detect(&det, &image, NULL, NULL, 0);
+    if (err < 0) return fail("detect", err);
     const mf_tensor *input = mf_model_input(&det.model, 0);
     int status = write_file(out_path, input->data, tensor_bytes(input));
     /* the planned input's dims: YuNet's are padded to multiples of 32 */
