@@ -6,6 +6,7 @@
 #define MCUFACE_MF_DETECT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "mcuface/mf_frame.h"
 #include "mcuface/mf_image.h"
 #include "mcuface/mf_model.h"
 
@@ -78,6 +79,16 @@ int mf_detector_bind(mf_detector *det, void *arena, size_t arena_bytes);
  * (score 0.9, NMS 0.3, top-k 5000, FaceDetectorYN's defaults). */
 int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *options, mf_face *faces,
               int max_faces);
+
+/* Detects faces in a camera FRAME (any mf_pixel_format, caller-owned, only
+ * read): the frame is converted and resized in one pass straight into the
+ * network input (float32 or int8), with no full-size RGB copy. Boxes and
+ * landmarks are in frame pixels. The result is bit for bit that of
+ * mf_detect on mf_frame_to_image(FRAME) (for an RGB888 frame, on the same
+ * pixels). mf_detect is mf_frame_from_image + this. Returns as mf_detect;
+ * MF_EINVAL also for a frame mf_frame_init would refuse. */
+int mf_detect_frame(mf_detector *det, const mf_frame *frame, const mf_detect_options *options, mf_face *faces,
+                    int max_faces);
 
 /* Multiply-accumulates and arena of the current plan, for reports. */
 const mf_model_stats *mf_detector_stats(const mf_detector *det);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mcuface/mf_detect.h"
+#include "mcuface/mf_frame.h"
 #include "mcuface/mf_image.h"
 #include "mcuface/mf_model.h"
 
@@ -89,6 +90,14 @@ float mf_liveness_threshold(const mf_liveness *lv);
  * and fills *RESULT. Returns MF_OK, MF_ESTATE (not bound) or MF_EINVAL (bad
  * image, a box that is not finite or narrower than one pixel). */
 int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *face, mf_liveness_result *result);
+
+/* mf_liveness_check on a camera FRAME (any mf_pixel_format, caller-owned,
+ * only read; FACE in frame pixels): each model's 80x80 crop is sampled
+ * straight from the frame. Bit for bit the result of mf_liveness_check on
+ * mf_frame_to_image(FRAME); mf_liveness_check is mf_frame_from_image + this.
+ * Returns as mf_liveness_check. */
+int mf_liveness_check_frame(mf_liveness *lv, const mf_frame *frame, const mf_face *face,
+                            mf_liveness_result *result);
 
 /* The crop rule of Silent-Face (CropImage._get_new_box), in image pixels:
  * the box (x1, y1, x2, y2) becomes the integer box x = trunc(x1),

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mcuface/mf_detect.h"
+#include "mcuface/mf_frame.h"
 #include "mcuface/mf_image.h"
 #include "mcuface/mf_model.h"
 
@@ -20,6 +21,12 @@
  * the image read as black (as cv2.warpAffine's default). ALIGNED must be a
  * caller-owned 112x112 RGB888 image. Returns MF_OK or MF_EINVAL. */
 int mf_align_face(const mf_image *image, const float landmarks[10], mf_image *aligned);
+
+/* mf_align_face on a camera FRAME (any mf_pixel_format, caller-owned, only
+ * read; LANDMARKS in frame pixels): the 112x112 warp samples the frame
+ * directly. Bit for bit mf_align_face on mf_frame_to_image(FRAME);
+ * mf_align_face is mf_frame_from_image + this. Returns MF_OK or MF_EINVAL. */
+int mf_align_face_frame(const mf_frame *frame, const float landmarks[10], mf_image *aligned);
 
 typedef struct mf_recognizer {
     /* Private. */

@@ -8,6 +8,7 @@
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
 #include "nn/ops/ref/mf_math.h"
+#include "vision/frame.h"
 #include "vision/nms.h"
 #include "vision/resize_to_tensor.h"
 #include <math.h>
@@ -167,19 +168,31 @@ int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *
               int max_faces)
 {
     if (!det || det->state < 3) return MF_ESTATE;
-    if (!image || !image->data || image->channels != 3 || image->width < 1 || image->height < 1 ||
-        (max_faces > 0 && !faces) || max_faces < 0)
-        return MF_EINVAL;
-    if (det->arch == MF_DETECTOR_YUNET) return mf_yunet_detect(det, image, options, faces, max_faces);
+    if (!image || !image->data || image->channels != 3 || image->width < 1 || image->height < 1) return MF_EINVAL;
+    mf_frame frame;
+    int err = mf_frame_from_image(image, &frame);
+    if (err) return err == MF_ERANGE ? err : MF_EINVAL;
+    return mf_detect_frame(det, &frame, options, faces, max_faces);
+}
+
+int mf_detect_frame(mf_detector *det, const mf_frame *frame, const mf_detect_options *options, mf_face *faces,
+                    int max_faces)
+{
+    if (!det || det->state < 3) return MF_ESTATE;
+    if (!frame || (max_faces > 0 && !faces) || max_faces < 0) return MF_EINVAL;
+    int err = mf_frame_check(frame);
+    if (err) return err;
+    if (det->arch == MF_DETECTOR_YUNET) return mf_yunet_detect(det, frame, options, faces, max_faces);
     mf_detect_options opt = options ? *options : mf_detect_default_options();
     static const float unit_scale[3] = {1.0f, 1.0f, 1.0f};
     mf_tensor *input = mf_model_input(&det->model, 0);
-    /* int8 models (retinaface_mnet025_int8) take the image already quantized */
-    int err = input->dtype == MF_DTYPE_S8
-                  ? mf_resize_to_tensor_s8(image, det->net_width, det->net_height, det->mean, unit_scale,
-                                           det->swap_rb, input->scale, input->zero_point, input->data)
-                  : mf_resize_to_tensor_f32(image, det->net_width, det->net_height, det->mean, unit_scale,
-                                            det->swap_rb, input->data);
+    /* int8 models (retinaface_mnet025_int8) take the image already quantized; the frame's
+     * pixels are converted as they are sampled (RGB888 frames read in place) */
+    err = input->dtype == MF_DTYPE_S8
+              ? mf_frame_resize_to_tensor_s8(frame, det->net_width, det->net_height, det->mean, unit_scale,
+                                             det->swap_rb, input->scale, input->zero_point, input->data)
+              : mf_frame_resize_to_tensor_f32(frame, det->net_width, det->net_height, det->mean, unit_scale,
+                                              det->swap_rb, input->data);
     if (err) return err;
     err = mf_model_run(&det->model);
     if (err) return err;
@@ -201,7 +214,7 @@ int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *
     if (opt.top_k > 0 && count > opt.top_k) count = opt.top_k;
 
     /* Decode in network pixels, then map back per axis to the image. */
-    float sx = (float)image->width / (float)det->net_width, sy = (float)image->height / (float)det->net_height;
+    float sx = (float)frame->width / (float)det->net_width, sy = (float)frame->height / (float)det->net_height;
     float nw = (float)det->net_width, nh = (float)det->net_height;
     for (int32_t c = 0; c < count; c++) {
         float p[4];

@@ -86,7 +86,7 @@ static void pad_in_place(uint8_t *base, int32_t w, int32_t h, int32_t pw, int32_
     for (size_t o = (size_t)h * prow; o < (size_t)ph * prow; o += elem) memcpy(base + o, zero, elem);
 }
 
-int mf_yunet_preprocess(mf_detector *det, const mf_image *image)
+int mf_yunet_preprocess(mf_detector *det, const mf_frame *frame)
 {
     static const float unit_scale[3] = {1.0f, 1.0f, 1.0f};
     mf_tensor *input = mf_model_input(&det->model, 0);
@@ -94,15 +94,15 @@ int mf_yunet_preprocess(mf_detector *det, const mf_image *image)
     int32_t pw = mf_yunet_padded(w), ph = mf_yunet_padded(h);
     if (input->dtype == MF_DTYPE_S8) {
         /* the int8 model takes the image already quantized; padding is pixel 0 */
-        int err = mf_resize_to_tensor_s8(image, w, h, det->mean, unit_scale, det->swap_rb, input->scale,
-                                         input->zero_point, input->data);
+        int err = mf_frame_resize_to_tensor_s8(frame, w, h, det->mean, unit_scale, det->swap_rb, input->scale,
+                                               input->zero_point, input->data);
         if (err) return err;
         int32_t zp = input->zero_point < -128 ? -128 : input->zero_point > 127 ? 127 : input->zero_point;
         int8_t zero = (int8_t)zp;
         pad_in_place(input->data, w, h, pw, ph, &zero, 1);
         return MF_OK;
     }
-    int err = mf_resize_to_tensor_f32(image, w, h, det->mean, unit_scale, det->swap_rb, input->data);
+    int err = mf_frame_resize_to_tensor_f32(frame, w, h, det->mean, unit_scale, det->swap_rb, input->data);
     if (err) return err;
     float zero = 0.0f;
     pad_in_place(input->data, w, h, pw, ph, &zero, sizeof zero);
@@ -157,11 +157,11 @@ static mf_detect_options file_options(const mf_detector *det)
     return o;
 }
 
-int mf_yunet_detect(mf_detector *det, const mf_image *image, const mf_detect_options *options, mf_face *faces,
+int mf_yunet_detect(mf_detector *det, const mf_frame *frame, const mf_detect_options *options, mf_face *faces,
                     int max_faces)
 {
     const mf_detect_options chosen = options ? *options : file_options(det), *opt = &chosen;
-    int err = mf_yunet_preprocess(det, image);
+    int err = mf_yunet_preprocess(det, frame);
     if (err) return err;
     err = mf_model_run(&det->model);
     if (err) return err;
@@ -184,8 +184,8 @@ int mf_yunet_detect(mf_detector *det, const mf_image *image, const mf_detect_opt
     if (opt->top_k > 0 && count > opt->top_k) count = opt->top_k;
 
     /* Decode in network pixels (the padding is bottom / right: no offset), then
-     * map back per axis to the image. */
-    float sx = (float)image->width / (float)det->net_width, sy = (float)image->height / (float)det->net_height;
+     * map back per axis to the frame. */
+    float sx = (float)frame->width / (float)det->net_width, sy = (float)frame->height / (float)det->net_height;
     for (int32_t c = 0; c < count; c++) {
         float s, r, col;
         const float *d = bbox + 4 * cand[c].cell;

@@ -7,6 +7,7 @@
 #include "mcuface/mf_status.h"
 #include "nn/graph.h"
 #include "nn/ops/ref/mf_math.h"
+#include "vision/frame.h"
 #include "vision/resize.h"
 #include "vision/to_tensor.h"
 #include <math.h>
@@ -228,17 +229,41 @@ int mf_liveness_crop(const mf_image *image, const mf_face *face, double scale, m
     return MF_OK;
 }
 
+/* mf_liveness_crop from a frame: the crop rule, then the 80x80 resize sampled
+ * from the frame (in place for RGB888, converting each read otherwise). */
+static int crop_frame(const mf_frame *frame, const mf_face *face, double scale, mf_image *dst, int32_t crop[4])
+{
+    int err = mf_liveness_crop_box(frame->width, frame->height, face->box, scale, crop);
+    if (err) return err;
+    return mf_frame_crop_resize(frame, crop[0], crop[1], crop[2], crop[3], dst);
+}
+
 int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *face, mf_liveness_result *result)
 {
     if (!lv || lv->state < 3) return MF_ESTATE;
     if (!image || !face || !result) return MF_EINVAL;
     memset(result, 0, sizeof *result);
+    if (image->channels != 3) return MF_EINVAL;
+    mf_frame frame;
+    int err = mf_frame_from_image(image, &frame);
+    if (err) return err;
+    return mf_liveness_check_frame(lv, &frame, face, result);
+}
+
+int mf_liveness_check_frame(mf_liveness *lv, const mf_frame *frame, const mf_face *face,
+                            mf_liveness_result *result)
+{
+    if (!lv || lv->state < 3) return MF_ESTATE;
+    if (!frame || !face || !result) return MF_EINVAL;
+    memset(result, 0, sizeof *result);
+    int err = mf_frame_check(frame);
+    if (err) return err;
     mf_image crop;
-    int err = mf_image_init(&crop, lv->crop_pixels, CROP_BYTES, SIDE, SIDE, 3);
+    err = mf_image_init(&crop, lv->crop_pixels, CROP_BYTES, SIDE, SIDE, 3);
     if (err) return err;
     float sum = 0.0f;
     for (int i = 0; i < lv->model_count; i++) {
-        err = mf_liveness_crop(image, face, lv->crop_scales[i], &crop, result->crops[i]);
+        err = crop_frame(frame, face, lv->crop_scales[i], &crop, result->crops[i]);
         if (err) return err;
         /* RGB uint8 -> BGR 0..255, NHWC (Silent-Face feeds cv2's BGR pixels as floats, no scaling);
          * int8 models take it already quantized, as mf_detect does. */

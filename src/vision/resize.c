@@ -5,6 +5,8 @@
  * Tables are computed per pixel instead of stored, so no scratch memory. */
 #include "vision/resize.h"
 #include "mcuface/mf_status.h"
+#include "vision/frame.h"
+#include "vision/frame_convert.h"
 #include <math.h>
 
 #define COEF_BITS 11
@@ -100,4 +102,38 @@ int mf_crop_resize(const mf_image *src, int x, int y, int width, int height, mf_
     int err = mf_image_crop_view(src, x, y, width, height, &view);
     if (err) return err;
     return mf_resize_bilinear(&view, dst);
+}
+
+int mf_frame_crop_resize(const mf_frame *src, int x, int y, int width, int height, mf_image *dst)
+{
+    int err = mf_frame_check(src);
+    if (err) return err;
+    err = mf_image_check(dst);
+    if (err) return err;
+    if (dst->channels != 3 || x < 0 || y < 0 || width < 1 || height < 1 || width > src->width - x ||
+        height > src->height - y)
+        return MF_EINVAL;
+    mf_image view;
+    if (mf_frame_rgb_view(src, &view)) return mf_crop_resize(&view, x, y, width, height, dst);
+    /* The arithmetic of mf_resize_bilinear, on pixels converted as they are read. */
+    const double scale_x = 1.0 / ((double)dst->width / width);
+    const double scale_y = 1.0 / ((double)dst->height / height);
+    for (int oy = 0; oy < dst->height; oy++) {
+        axis_tap ty = y_tap(oy, scale_y, height);
+        uint8_t *out = dst->data + (size_t)oy * (size_t)dst->stride;
+        for (int ox = 0; ox < dst->width; ox++) {
+            axis_tap tx = x_tap(ox, scale_x, width);
+            uint8_t p00[3], p01[3], p10[3], p11[3];
+            mf_frame_pixel_rgb(src, x + tx.i0, y + ty.i0, p00);
+            mf_frame_pixel_rgb(src, x + tx.i1, y + ty.i0, p01);
+            mf_frame_pixel_rgb(src, x + tx.i0, y + ty.i1, p10);
+            mf_frame_pixel_rgb(src, x + tx.i1, y + ty.i1, p11);
+            for (int c = 0; c < 3; c++) {
+                int top = p00[c] * tx.w0 + p01[c] * tx.w1;
+                int bottom = p10[c] * tx.w0 + p11[c] * tx.w1;
+                out[ox * 3 + c] = vertical_mix(top, bottom, ty.w0, ty.w1);
+            }
+        }
+    }
+    return MF_OK;
 }

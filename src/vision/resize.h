@@ -8,6 +8,7 @@
  * i.e. bit-exact; the test's contract is <= 1. */
 #ifndef MCUFACE_VISION_RESIZE_H
 #define MCUFACE_VISION_RESIZE_H
+#include "mcuface/mf_frame.h"
 #include "mcuface/mf_image.h"
 
 /* Resizes SRC into DST, whose data, width, height, stride and channels the
@@ -20,4 +21,9 @@ int mf_resize_bilinear(const mf_image *src, mf_image *dst);
  * Used for the anti-spoofing 80x80 crops. Returns MF_OK, MF_EINVAL or
  * MF_ERANGE. */
 int mf_crop_resize(const mf_image *src, int x, int y, int width, int height, mf_image *dst);
+
+/* mf_crop_resize from a camera frame of any format into the RGB888 DST,
+ * each source pixel converted as mf_frame_to_image does: the same bytes as
+ * converting the frame first, without the full-size copy. */
+int mf_frame_crop_resize(const mf_frame *src, int x, int y, int width, int height, mf_image *dst);
 #endif

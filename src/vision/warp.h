@@ -2,6 +2,7 @@
  * flags=INTER_LINEAR, borderMode=...). */
 #ifndef MCUFACE_VISION_WARP_H
 #define MCUFACE_VISION_WARP_H
+#include "mcuface/mf_frame.h"
 #include "mcuface/mf_image.h"
 
 typedef enum mf_border {
@@ -20,4 +21,9 @@ typedef enum mf_border {
  * inverted in double, as OpenCV does. Returns MF_OK, MF_EINVAL (bad image
  * or border, singular M) or MF_ERANGE. */
 int mf_warp_affine(const mf_image *src, const double m[6], mf_border border, mf_image *dst);
+
+/* mf_warp_affine from a camera frame of any format into the RGB888 DST,
+ * each source pixel converted as mf_frame_to_image does (same bytes as
+ * warping the converted image). Returns as mf_warp_affine. */
+int mf_warp_affine_frame(const mf_frame *src, const double m[6], mf_border border, mf_image *dst);
 #endif

@@ -77,7 +77,9 @@ int main(int argc, char **argv)
     if (!err) err = mf_detector_bind(&det, arena, bytes);
     /* the input as mf_detect builds it, written before the run reuses its bytes */
     if (!err && argc == 7 && det.arch == MF_DETECTOR_YUNET) {
-        err = mf_yunet_preprocess(&det, &img);
+        mf_frame frame;
+        err = mf_frame_from_image(&img, &frame);
+        if (!err) err = mf_yunet_preprocess(&det, &frame);
         if (!err && write_raw(argv[6], ".in", &det.model, 1)) return 1;
     }
     int found = err ? err : mf_detect(&det, &img, &opt, faces, MAX_FACES);

@@ -113,8 +113,11 @@ static int detector_input(const char *model_path, const char *image_path, long l
     if (workspace + arena > MEMORY_BYTES) return fail("arena", MF_ENOMEM);
     if ((err = mf_detector_bind(&det, memory + workspace, arena))) return fail("bind", err);
     /* YuNet's input bytes are reused by the arena during the run: read them before it */
-    if (det.arch == MF_DETECTOR_YUNET) err = mf_yunet_preprocess(&det, &image);
-    else err = mf_detect(&det, &image, NULL, NULL, 0);
+    mf_frame frame;
+    if (det.arch == MF_DETECTOR_YUNET) {
+        err = mf_frame_from_image(&image, &frame);
+        if (!err) err = mf_yunet_preprocess(&det, &frame);
+    } else err = mf_detect(&det, &image, NULL, NULL, 0);
     if (err < 0) return fail("detect", err);
     const mf_tensor *input = mf_model_input(&det.model, 0);
     int status = write_file(out_path, input->data, tensor_bytes(input));

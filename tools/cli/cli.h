@@ -6,6 +6,7 @@
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_model.h"
 #include "mf_posix.h"
+#include "cli_args.h"
 
 /* Prints "mcuface: WHAT: reason" for a negative status and returns 1 (the
  * exit code); returns 0 for MF_OK. */
@@ -99,4 +100,10 @@ int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+
+/* Every command's option table and usage (cli_args.h), defined beside the
+ * command; main.c dispatches on them and prints the global usage from them. */
+extern const cli_command cli_detect_command, cli_embed_command, cli_embed_aligned_command, cli_align_command,
+    cli_verify_command, cli_decode_command, cli_info_command, cli_bench_command, cli_eval_lfw_command,
+    cli_eval_widerface_command, cli_liveness_command, cli_eval_nuaa_command, cli_db_command, cli_identify_command;
 #endif

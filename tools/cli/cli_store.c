@@ -12,7 +12,7 @@
 
 #define MAX_DETECTED 64
 
-int cli_store_parse(int argc, char **argv, cli_store_options *opt)
+int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_options *opt)
 {
     memset(opt, 0, sizeof *opt);
     opt->precision = CLI_DEFAULT_PRECISION;
@@ -22,35 +22,10 @@ int cli_store_parse(int argc, char **argv, cli_store_options *opt)
     opt->threshold = -1.0f;
     const char *env_key = getenv("MCUFACE_KEY_FILE");
     if (env_key && *env_key) opt->key_file = env_key;
-    int options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (options_done || s[0] != '-' || s[1] == '\0') {
-            if (opt->positional_count == CLI_STORE_MAX_POSITIONAL) return cli_usage_error("too many arguments ('%s')", s);
-            opt->positional[opt->positional_count++] = s;
-        } else if (!strcmp(s, "--")) options_done = 1;
-        else if (!strcmp(s, "--json")) opt->json = 1;
-        else if (!strcmp(s, "--no-liveness")) opt->liveness = 0;
-        else if (!strcmp(s, "--allow-duplicate")) opt->allow_duplicate = 1;
-        else if (i + 1 >= argc && (!strcmp(s, "--db") || !strcmp(s, "--key-file") || !strcmp(s, "--recognizer") ||
-                                   !strcmp(s, "--size") || !strcmp(s, "--sectors") || !strcmp(s, "--precision") ||
-                                   !strcmp(s, "--threshold")))
-            return cli_usage_error("%s needs a value", s);
-        else if (!strcmp(s, "--db")) opt->db = argv[++i];
-        else if (!strcmp(s, "--key-file")) opt->key_file = argv[++i];
-        else if (!strcmp(s, "--recognizer")) opt->recognizer = argv[++i];
-        else if (!strcmp(s, "--precision")) {
-            if (cli_parse_precision(argv[++i], &opt->precision)) return 2;
-        }
-        else if (!strcmp(s, "--size")) {
-            if (cli_parse_long("--size", argv[++i], 0, 8192, &opt->size)) return 2;
-        } else if (!strcmp(s, "--sectors")) {
-            if (cli_parse_long("--sectors", argv[++i], 2, CLI_STORE_MAX_SECTORS, &opt->sectors)) return 2;
-        } else if (!strcmp(s, "--threshold")) {
-            if (cli_parse_threshold(argv[++i], 0.0f, &opt->threshold)) return 2;
-        } else return cli_usage_error("unknown option '%s'", s);
-    }
-    return 0;
+    int count = 0, status = cli_args_parse(cmd, argc, argv, opt, &count);
+    for (int i = 0; i < count; i++) opt->positional[i] = argv[1 + i];
+    opt->positional_count = count;
+    return status;
 }
 
 int cli_store_require_paths(const cli_store_options *opt)

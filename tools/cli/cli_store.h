@@ -39,9 +39,17 @@ typedef struct cli_store_options {
     int positional_count;
 } cli_store_options;
 
-/* Parses ARGV[1..ARGC-1]. Returns 0, or 2 after printing a usage error.
- * The key file defaults to $MCUFACE_KEY_FILE. */
-int cli_store_parse(int argc, char **argv, cli_store_options *opt);
+/* Parses ARGV[1..ARGC-1] against CMD's table (cli_args_parse: the
+ * positional arguments land in opt->positional, at most
+ * CLI_STORE_MAX_POSITIONAL, which CMD's max_positional must not exceed).
+ * The key file defaults to $MCUFACE_KEY_FILE. Returns CLI_ARGS_RUN, or the
+ * exit status to return at once (0 after --help, 2 after a usage error). */
+int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_options *opt);
+
+/* The options naming the store, in every table of a store command. */
+#define CLI_STORE_OPTION_PATHS                                                                                  \
+    CLI_OPT("--db", CLI_ARG_STRING, cli_store_options, db, "FILE", "the encrypted enrollment store", .required = 1),        \
+    CLI_OPT("--key-file", CLI_ARG_STRING, cli_store_options, key_file, "KEY", "its 32-byte key file (default $MCUFACE_KEY_FILE)")
 /* Checks that --db and a key file were given; 0 or 2 (usage error printed). */
 int cli_store_require_paths(const cli_store_options *opt);
 

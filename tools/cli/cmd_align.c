@@ -1,7 +1,7 @@
-/* mcuface align IMAGE OUT.png [--size N] [--precision float32|int8]: the
- *     largest face, aligned to the canonical 112x112 view, as the
- *     recognizers see it (--precision picks the detector's).
- * mcuface embed --aligned FACE.png... [--recognizer NAME|FILE] [--precision float32|int8]:
+/* mcuface align IMAGE OUT.png [options]: the largest face, aligned to the
+ *     canonical 112x112 view, as the recognizers see it (--precision picks
+ *     the detector's).
+ * mcuface embed --aligned FACE.png... [options]:
  *     embeddings of faces that are already aligned (112x112), one JSON
  *     object per line.
  * Together they let users (and the oracle tests) bring their own crops. */
@@ -10,27 +10,34 @@
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define MAX_FACES 64
 
+typedef struct align_args {
+    long size;
+    const char *detector;
+    cli_precision precision;
+} align_args;
+
+static const cli_option align_options[] = {
+    CLI_OPTION_SIZE(align_args),
+    CLI_OPTION_DETECTOR(align_args),
+    CLI_OPTION_PRECISION(align_args),
+};
+
+const cli_command cli_align_command = {
+    "align", "IMAGE OUT.png", "the largest face aligned to the canonical 112x112 view", NULL, align_options,
+    CLI_COUNT(align_options), 2, 2, cmd_align,
+};
+
 int cmd_align(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
-    long size = 320;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--size") && i + 1 < argc) {
-            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
-        } else if (!strcmp(argv[i], "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        } else if (argv[i][0] == '-') return cli_usage_error("align: unknown option '%s'", argv[i]);
-        else if (!in) in = argv[i];
-        else if (!out) out = argv[i];
-        else return cli_usage_error("usage: mcuface align IMAGE OUT.png [--size N] [--precision float32|int8]");
-    }
-    if (!in || !out) return cli_usage_error("usage: mcuface align IMAGE OUT.png [--size N] [--precision float32|int8]");
+    align_args a = {.size = 320, .precision = CLI_DEFAULT_PRECISION};
+    int positional = 0, status = cli_args_parse(&cli_align_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *in = argv[1], *out = argv[2];
+    long size = a.size;
+    cli_precision precision = a.precision;
     mf_image img;
     int err = mf_image_load(in, &img);
     if (err) {
@@ -38,7 +45,7 @@ int cmd_align(int argc, char **argv)
         return 1;
     }
     cli_detector cd;
-    if (cli_detector_open(&cd, NULL, precision)) {
+    if (cli_detector_open(&cd, a.detector, precision)) {
         mf_image_free(&img);
         return 1;
     }
@@ -48,7 +55,7 @@ int cmd_align(int argc, char **argv)
     int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
     if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
     if (count > MAX_FACES) count = MAX_FACES;
-    int status = 0;
+    status = 0;
     if (count < 0) status = cli_fail("detect", count);
     else if (count == 0) {
         fprintf(stderr, "mcuface: %s: no face found\n", in);
@@ -65,32 +72,37 @@ int cmd_align(int argc, char **argv)
     return status;
 }
 
+typedef struct embed_aligned_args {
+    int aligned, json;
+    const char *recognizer;
+    cli_precision precision;
+} embed_aligned_args;
+
+static const cli_option embed_aligned_options[] = {
+    CLI_OPT("--aligned", CLI_ARG_FLAG, embed_aligned_args, aligned, NULL, NULL),
+    CLI_OPT("--json", CLI_ARG_FLAG, embed_aligned_args, json, NULL, NULL), /* the output is always JSON lines */
+    CLI_OPTION_RECOGNIZER(embed_aligned_args),
+    CLI_OPTION_PRECISION(embed_aligned_args),
+};
+
+const cli_command cli_embed_aligned_command = {
+    "embed", "--aligned FACE.png...", "embeddings of already aligned 112x112 faces, one JSON line each", NULL,
+    embed_aligned_options, CLI_COUNT(embed_aligned_options), 1, -1, cmd_embed_aligned,
+};
+
 int cmd_embed_aligned(int argc, char **argv)
 {
-    const char *recognizer = NULL;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int first_image = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--aligned")) continue;
-        if (!strcmp(argv[i], "--json")) continue; /* the output is always JSON lines */
-        if (!strcmp(argv[i], "--recognizer") && i + 1 < argc) recognizer = argv[++i];
-        else if (!strcmp(argv[i], "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        } else if (argv[i][0] == '-') return cli_usage_error("embed --aligned: unknown option '%s'", argv[i]);
-        else if (!first_image) first_image = i;
-    }
-    if (!first_image)
-        return cli_usage_error("usage: mcuface embed --aligned FACE.png... [--recognizer NAME] [--precision float32|int8]");
+    embed_aligned_args a = {.precision = CLI_DEFAULT_PRECISION};
+    int image_count = 0, status = cli_args_parse(&cli_embed_aligned_command, argc, argv, &a, &image_count);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *recognizer = a.recognizer;
+    cli_precision precision = a.precision;
     cli_recognizer cr;
     if (cli_recognizer_open(&cr, recognizer, precision)) return 1;
     int32_t dim = mf_recognizer_dim(&cr.rec);
     static float embedding[MF_EMBEDDING_MAX_DIM];
-    int status = 0;
-    for (int i = first_image; i < argc && !status; i++) {
-        if (argv[i][0] == '-') {
-            i += !strcmp(argv[i], "--recognizer") || !strcmp(argv[i], "--precision");
-            continue;
-        }
+    status = 0;
+    for (int i = 1; i <= image_count && !status; i++) {
         mf_image face;
         int err = mf_image_load(argv[i], &face);
         if (err) {

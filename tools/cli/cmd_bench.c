@@ -10,7 +10,6 @@
 #include "mcuface/mf_status.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 static double now_ms(void)
@@ -54,43 +53,36 @@ static void fill_input(mf_tensor *t)
     }
 }
 
-static int parse_count(const char *s, long min, long *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s == '\0' || *end != '\0' || v < min || v > 1000000) return -1;
-    *out = v;
-    return 0;
-}
+typedef struct bench_args {
+    int32_t input[2];
+    long runs, warmup;
+    int json;
+    cli_precision precision;
+} bench_args;
+
+static const cli_option bench_options[] = {
+    CLI_OPT("--input", CLI_ARG_DIMS, bench_args, input, "WxH", "image size the model runs at (default 320x240)"),
+    CLI_OPT("--runs", CLI_ARG_LONG, bench_args, runs, "N", "timed runs (default 20)", .min = 1, .max = 1000000),
+    CLI_OPT("--warmup", CLI_ARG_LONG, bench_args, warmup, "K", "untimed runs first (default 3)", .min = 0, .max = 1000000),
+    CLI_OPTION_JSON(bench_args),
+    CLI_OPTION_PRECISION(bench_args),
+};
+
+const cli_command cli_bench_command = {
+    "bench", "MODEL", "single-thread speed: median and min ms per run, MACs, GMAC/s (deterministic input)", NULL,
+    bench_options, CLI_COUNT(bench_options), 1, 1, cmd_bench,
+};
 
 int cmd_bench(int argc, char **argv)
 {
-    const char *model_arg = NULL;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int32_t width = 320, height = 240;
-    long runs = 20, warmup = 3;
-    int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--input") && i + 1 < argc) {
-            if (sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 1 || height < 1)
-                return cli_usage_error("--input wants WxH, got '%s'", argv[i]);
-        } else if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-            if (parse_count(argv[++i], 1, &runs)) return cli_usage_error("--runs wants N >= 1, got '%s'", argv[i]);
-        } else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) {
-            if (parse_count(argv[++i], 0, &warmup))
-                return cli_usage_error("--warmup wants K >= 0, got '%s'", argv[i]);
-        } else if (!strcmp(argv[i], "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        } else if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if (argv[i][0] == '-') {
-            return cli_usage_error("bench: unknown option '%s'", argv[i]);
-        } else {
-            model_arg = argv[i];
-        }
-    }
-    if (!model_arg)
-        return cli_usage_error("usage: mcuface bench MODEL [--input WxH] [--runs N] [--warmup K] [--json] [--precision float32|int8]");
+    bench_args a = {.input = {320, 240}, .runs = 20, .warmup = 3, .precision = CLI_DEFAULT_PRECISION};
+    int positional = 0, status = cli_args_parse(&cli_bench_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *model_arg = argv[1];
+    cli_precision precision = a.precision;
+    int32_t width = a.input[0], height = a.input[1];
+    long runs = a.runs, warmup = a.warmup;
+    int json = a.json;
     char path[8192];
     if (cli_model_resolve(model_arg, precision, path, sizeof path)) return 1;
     cli_model cm;

@@ -301,11 +301,29 @@ static int db_import(const cli_store_options *opt, cli_store *cs)
     return 0;
 }
 
+static const cli_option db_options[] = {
+    CLI_STORE_OPTION_PATHS,
+    CLI_OPT("--sectors", CLI_ARG_LONG, cli_store_options, sectors, "N", "init: db size in 64 KiB sectors (default 128)", .min = 2, .max = CLI_STORE_MAX_SECTORS),
+    CLI_OPTION_JSON(cli_store_options),
+    CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL, "enroll/add: skip the anti-spoofing check"),
+    CLI_OPT("--allow-duplicate", CLI_ARG_FLAG, cli_store_options, allow_duplicate, NULL, "enroll: even a face already enrolled under another name"),
+    CLI_OPTION_RECOGNIZER(cli_store_options),
+    CLI_OPTION_SIZE(cli_store_options),
+    CLI_OPTION_PRECISION(cli_store_options),
+};
+
+const cli_command cli_db_command = {
+    "db", "SUBCOMMAND ...", "encrypted enrollment store (init creates a missing key file)",
+    "      init | enroll NAME IMAGE... | add ID IMAGE... | list | delete ID | rename ID NAME | export OUT | import IN\n"
+    "      enroll/add: the largest face of each image (1 to 8); \"--\" ends the options (a NAME starting with '-')\n",
+    db_options, CLI_COUNT(db_options), 0, CLI_STORE_MAX_POSITIONAL, cmd_db,
+};
+
 int cmd_db(int argc, char **argv)
 {
     cli_store_options opt;
-    int status = cli_store_parse(argc, argv, &opt);
-    if (status) return status;
+    int status = cli_store_parse(&cli_db_command, argc, argv, &opt);
+    if (status != CLI_ARGS_RUN) return status;
     if (opt.positional_count == 0)
         return cli_usage_error("db wants a subcommand: init, enroll, add, list, delete, rename, export, import");
     if ((status = cli_store_require_paths(&opt)) != 0) return status;

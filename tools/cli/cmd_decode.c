@@ -6,9 +6,14 @@
 #include "mf_image_file.h"
 #include <stdio.h>
 
+const cli_command cli_decode_command = {
+    "decode", "IMAGE OUT.png", "the decoded RGB pixels mcuface works on, as a lossless PNG", NULL, NULL, 0, 2, 2, cmd_decode,
+};
+
 int cmd_decode(int argc, char **argv)
 {
-    if (argc != 3) return cli_usage_error("usage: mcuface decode IMAGE OUT.png");
+    int positional = 0, status = cli_args_parse(&cli_decode_command, argc, argv, NULL, &positional);
+    if (status != CLI_ARGS_RUN) return status;
     mf_image img;
     int err = mf_image_load(argv[1], &img);
     if (err) {

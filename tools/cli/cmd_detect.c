@@ -1,14 +1,12 @@
-/* mcuface detect IMAGE [--size N] [--json] [-o annotated.png] [--model FILE|NAME] [--precision float32|int8]
- *                [--threshold S]
- * --precision picks retinaface_mnet025 or retinaface_mnet025_int8; a --model
- * FILE is used as it is. */
+/* mcuface detect IMAGE [options] (detect_options below; mcuface detect --help)
+ * --precision picks retinaface_mnet025 or retinaface_mnet025_int8; a
+ * --detector (or --model) FILE is used as it is. */
 #include "cli.h"
+#include "cli_args.h"
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include "vision/draw.h"
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define MAX_FACES 750 /* as the reference keeps after NMS */
 
@@ -49,32 +47,38 @@ static int annotate(const char *out_path, mf_image *img, const mf_face *faces, i
     return mf_image_save_png(out_path, img);
 }
 
+typedef struct detect_args {
+    int json;
+    long size;
+    float score_threshold;
+    const char *out_path, *detector;
+    cli_precision precision;
+} detect_args;
+
+static const cli_option detect_options[] = {
+    CLI_OPTION_SIZE(detect_args),
+    CLI_OPTION_JSON(detect_args),
+    CLI_OPT("-o", CLI_ARG_STRING, detect_args, out_path, "OUT.png", "the image with each box, its landmarks, row number and score"),
+    CLI_OPTION_DETECTOR(detect_args),
+    CLI_OPT("--model", CLI_ARG_STRING, detect_args, detector, "NAME|FILE", "same as --detector"),
+    CLI_OPTION_PRECISION(detect_args),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, detect_args, score_threshold, "S", "keep faces scoring above S (default 0.5)", .min = 0, .max = 1, .max_open = 1, .meaning = "a score"),
+};
+
+const cli_command cli_detect_command = {
+    "detect", "IMAGE", "faces with boxes and 5 landmarks", NULL, detect_options, CLI_COUNT(detect_options), 1, 1, cmd_detect,
+};
+
 int cmd_detect(int argc, char **argv)
 {
-    const char *image_path = NULL, *out_path = NULL, *model = NULL;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int json = 0;
-    long size = 320;
     mf_detect_options opt = mf_detect_default_options();
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--json")) json = 1;
-        else if (!strcmp(a, "--size") && i + 1 < argc) {
-            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
-        } else if (!strcmp(a, "--threshold") && i + 1 < argc) {
-            char *end;
-            opt.score_threshold = strtof(argv[++i], &end);
-            if (*end || !(opt.score_threshold >= 0 && opt.score_threshold < 1))
-                return cli_usage_error("--threshold wants a score in [0, 1), got '%s'", argv[i]);
-        } else if (!strcmp(a, "-o") && i + 1 < argc) out_path = argv[++i];
-        else if ((!strcmp(a, "--model") || !strcmp(a, "--detector")) && i + 1 < argc) model = argv[++i];
-        else if (!strcmp(a, "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        } else if (a[0] == '-' ) return cli_usage_error("detect: unknown option '%s'", a);
-        else if (!image_path) image_path = a;
-        else return cli_usage_error("detect: one image at a time ('%s')", a);
-    }
-    if (!image_path) return cli_usage_error("usage: mcuface detect IMAGE [--size N] [--json] [-o out.png]");
+    detect_args a = {.size = 320, .score_threshold = opt.score_threshold, .precision = CLI_DEFAULT_PRECISION};
+    int positional = 0, status = cli_args_parse(&cli_detect_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    opt.score_threshold = a.score_threshold;
+    const char *image_path = argv[1], *out_path = a.out_path;
+    cli_precision precision = a.precision;
+    long size = a.size;
     mf_image img;
     int err = mf_image_load(image_path, &img);
     if (err) {
@@ -82,7 +86,7 @@ int cmd_detect(int argc, char **argv)
         return 1;
     }
     cli_detector cd;
-    err = cli_detector_open(&cd, model, precision);
+    err = cli_detector_open(&cd, a.detector, precision);
     if (err) {
         mf_image_free(&img);
         return 1;
@@ -90,12 +94,12 @@ int cmd_detect(int argc, char **argv)
     static mf_face faces[MAX_FACES];
     int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
     if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
-    int status = 0;
+    status = 0;
     if (count < 0) {
         status = cli_fail("detect", count);
     } else {
         if (count > MAX_FACES) count = MAX_FACES;
-        if (json) print_json(faces, count, precision);
+        if (a.json) print_json(faces, count, precision);
         else print_table(image_path, faces, count);
         if (out_path && (err = annotate(out_path, &img, faces, count)) != MF_OK) status = cli_fail(out_path, err);
     }

@@ -1,4 +1,4 @@
-/* mcuface eval widerface --data DIR [--size N] [--json] [--model FILE|NAME] [--precision float32|int8] [--limit K] [--predictions OUT.jsonl]
+/* mcuface eval widerface --data DIR [options] (widerface_options; mcuface eval widerface --help)
  * Runs the detector over the WIDER FACE images listed in DIR/wider_dev_bbx_gt.txt at the reference
  * settings (score > 0.02, NMS 0.4, top 5000 before and 750 after NMS) and prints AP per subset. */
 #include "cli.h"
@@ -14,27 +14,38 @@
 
 #define KEEP_AFTER_NMS 750
 
+typedef struct widerface_args {
+    const char *data, *detector, *predictions;
+    int json;
+    long size, limit;
+    cli_precision precision;
+} widerface_args;
+
+static const cli_option widerface_options[] = {
+    CLI_OPT("--data", CLI_ARG_STRING, widerface_args, data, "DIR", "WIDER FACE dev set (DIR/wider_dev_bbx_gt.txt)", .required = 1),
+    CLI_OPT("--size", CLI_ARG_LONG, widerface_args, size, "N", "detector input long side in pixels (default 0 = the image's own size, as the published APs)", .min = 0, .max = 8192),
+    CLI_OPTION_JSON(widerface_args),
+    CLI_OPTION_DETECTOR(widerface_args),
+    CLI_OPT("--model", CLI_ARG_STRING, widerface_args, detector, "NAME|FILE", "same as --detector"),
+    CLI_OPTION_PRECISION(widerface_args),
+    CLI_OPT("--limit", CLI_ARG_LONG, widerface_args, limit, "K", "the first K images only (default 0 = all)", .min = 0, .max = (double)LONG_MAX),
+    CLI_OPT("--predictions", CLI_ARG_STRING, widerface_args, predictions, "OUT.jsonl", "every detection, one JSON line per image"),
+};
+
+const cli_command cli_eval_widerface_command = {
+    "eval widerface", NULL, "average precision on the easy/medium/hard subsets (IoU 0.5)", NULL, widerface_options,
+    CLI_COUNT(widerface_options), 0, 0, NULL,
+};
+
 static int eval_widerface(int argc, char **argv)
 {
-    const char *data = NULL, *model = NULL, *pred_path = NULL;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int json = 0;
-    long size = 0, limit = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--json")) json = 1;
-        else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
-        else if ((!strcmp(a, "--model") || !strcmp(a, "--detector")) && i + 1 < argc) model = argv[++i];
-        else if (!strcmp(a, "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        } else if (!strcmp(a, "--predictions") && i + 1 < argc) pred_path = argv[++i];
-        else if (!strcmp(a, "--size") && i + 1 < argc) {
-            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
-        } else if (!strcmp(a, "--limit") && i + 1 < argc) {
-            if (cli_parse_long("--limit", argv[++i], 0, LONG_MAX, &limit)) return 2;
-        } else return cli_usage_error("eval widerface: unknown option '%s'", a);
-    }
-    if (!data) return cli_usage_error("usage: mcuface eval widerface --data DIR [--size N] [--json]");
+    widerface_args a = {.precision = CLI_DEFAULT_PRECISION};
+    int positional = 0, status = cli_args_parse(&cli_eval_widerface_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *data = a.data, *model = a.detector, *pred_path = a.predictions;
+    cli_precision precision = a.precision;
+    int json = a.json;
+    long size = a.size, limit = a.limit;
     char path[4096];
     snprintf(path, sizeof path, "%s/wider_dev_bbx_gt.txt", data);
     wider_image *images = NULL;
@@ -59,7 +70,7 @@ static int eval_widerface(int argc, char **argv)
     }
     mf_detect_options opt = {0.02f, 0.4f, 5000};
     static mf_face faces[KEEP_AFTER_NMS];
-    int status = 0;
+    status = 0;
     for (int i = 0; i < count && !status; i++) {
         snprintf(path, sizeof path, "%s/images/%s", data, images[i].path);
         mf_image img;
@@ -115,5 +126,10 @@ int cmd_eval(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "widerface")) return eval_widerface(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "nuaa")) return eval_nuaa(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "lfw")) return eval_lfw(argc - 1, argv + 1);
-    return cli_usage_error("usage: mcuface eval widerface|nuaa|lfw --data DIR [--size N] [--json] [--precision float32|int8]");
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        const cli_command *evals[] = {&cli_eval_lfw_command, &cli_eval_widerface_command, &cli_eval_nuaa_command};
+        for (int i = 0; i < CLI_COUNT(evals); i++) cli_args_print_entry(evals[i], stdout);
+        return 0;
+    }
+    return cli_usage_error("usage: mcuface eval widerface|nuaa|lfw --data DIR [options] ('mcuface eval lfw --help' lists them)");
 }

@@ -1,6 +1,5 @@
-/* mcuface identify --db FILE --key-file KEY IMAGE [--json] [--no-liveness]
- *                  [--recognizer NAME|FILE] [--size N] [--precision float32|int8]
- *                  [--threshold T]
+/* mcuface identify --db FILE --key-file KEY IMAGE [options] (identify_options;
+ * mcuface identify --help)
  * Every detected face is checked for liveness, embedded and searched 1:N in
  * the store at the store's identify threshold, or T (pick it for the size of
  * the gallery: docs/STORE.md "Thresholds"). A face judged a spoof is
@@ -33,12 +32,26 @@ static int search(const mf_store *store, const float *embedding, float threshold
     return MF_OK;
 }
 
+static const cli_option identify_options[] = {
+    CLI_STORE_OPTION_PATHS,
+    CLI_OPTION_JSON(cli_store_options),
+    CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL, "skip the anti-spoofing check"),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, cli_store_options, threshold, "T", "1:N match when the cosine score is >= T (default: the store's; docs/STORE.md \"Thresholds\")", .min = 0, .max = 1, .max_open = 0, .meaning = "a cosine"),
+    CLI_OPTION_RECOGNIZER(cli_store_options),
+    CLI_OPTION_SIZE(cli_store_options),
+    CLI_OPTION_PRECISION(cli_store_options),
+};
+
+const cli_command cli_identify_command = {
+    "identify", "IMAGE", "who is each face? (1:N search; spoofed faces are never matched)", NULL, identify_options,
+    CLI_COUNT(identify_options), 1, 1, cmd_identify,
+};
+
 int cmd_identify(int argc, char **argv)
 {
     cli_store_options opt;
-    int status = cli_store_parse(argc, argv, &opt);
-    if (status) return status;
-    if (opt.positional_count != 1) return cli_usage_error("usage: mcuface identify --db FILE --key-file KEY IMAGE [--json] [--threshold T]");
+    int status = cli_store_parse(&cli_identify_command, argc, argv, &opt);
+    if (status != CLI_ARGS_RUN) return status;
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *image = opt.positional[0];
     cli_store cs;

@@ -5,27 +5,30 @@
 #include "cli.h"
 #include "mcuface/mf_status.h"
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+
+typedef struct info_args {
+    int32_t input[2];
+    cli_precision precision;
+} info_args;
+
+static const cli_option info_options[] = {
+    CLI_OPT("--input", CLI_ARG_DIMS, info_args, input, "WxH", "image size the model is planned for (default 320x240)"),
+    CLI_OPTION_PRECISION(info_args),
+};
+
+const cli_command cli_info_command = {
+    "info", "MODEL", "ops, parameters, MACs, weight bytes, planned peak arena, workspace (int8: requantization part)",
+    NULL, info_options, CLI_COUNT(info_options), 1, 1, cmd_info,
+};
 
 int cmd_info(int argc, char **argv)
 {
-    const char *model_arg = NULL;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int32_t width = 320, height = 240;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--input") && i + 1 < argc) {
-            if (sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 1 || height < 1)
-                return cli_usage_error("--input wants WxH, got '%s'", argv[i]);
-        } else if (!strcmp(argv[i], "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        } else if (argv[i][0] == '-') {
-            return cli_usage_error("info: unknown option '%s'", argv[i]);
-        } else {
-            model_arg = argv[i];
-        }
-    }
-    if (!model_arg) return cli_usage_error("usage: mcuface info MODEL [--input WxH] [--precision float32|int8]");
+    info_args a = {.input = {320, 240}, .precision = CLI_DEFAULT_PRECISION};
+    int positional = 0, status = cli_args_parse(&cli_info_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *model_arg = argv[1];
+    cli_precision precision = a.precision;
+    int32_t width = a.input[0], height = a.input[1];
     char path[8192];
     if (cli_model_resolve(model_arg, precision, path, sizeof path)) return 1;
     cli_model cm;

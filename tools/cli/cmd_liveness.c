@@ -1,5 +1,4 @@
-/* mcuface liveness IMAGE [--json] [--threshold T] [--size N] [--detector FILE|NAME] [--models V2 V1SE]
- *                  [--precision float32|int8]
+/* mcuface liveness IMAGE [options] (liveness_options; mcuface liveness --help)
  * Detects every face and runs the anti-spoofing models on each: fused live
  * score (mean of the two MiniFASNet softmax P(real)) and the decision.
  * --precision applies to the detector and both liveness models (explicit
@@ -10,40 +9,40 @@
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define MAX_FACES 64
 
+typedef struct liveness_args {
+    int json, have_threshold;
+    float threshold;
+    long size;
+    const char *detector, *models[2];
+    cli_precision precision;
+} liveness_args;
+
+static const cli_option liveness_options[] = {
+    CLI_OPTION_JSON(liveness_args),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, liveness_args, threshold, "T", "live when the fused score is >= T (default: the liveness model file's)", .min = 0, .max = 1, .max_open = 0, .meaning = "a live score", .seen = CLI_SEEN(liveness_args, have_threshold)),
+    CLI_OPTION_SIZE(liveness_args),
+    CLI_OPTION_DETECTOR(liveness_args),
+    CLI_OPT("--models", CLI_ARG_STRINGS2, liveness_args, models, "V2 V1SE", "the two liveness models (default minifasnet_v2 minifasnet_v1se)"),
+    CLI_OPTION_PRECISION(liveness_args),
+};
+
+const cli_command cli_liveness_command = {
+    "liveness", "IMAGE", "anti-spoofing: fused live score of every detected face and the live/spoof decision", NULL,
+    liveness_options, CLI_COUNT(liveness_options), 1, 1, cmd_liveness,
+};
+
 int cmd_liveness(int argc, char **argv)
 {
-    const char *image_path = NULL, *detector = NULL, *models[2] = {NULL, NULL};
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int json = 0, have_threshold = 0;
-    float threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
-    long size = 320;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--json")) json = 1;
-        else if (!strcmp(a, "--threshold") && i + 1 < argc) {
-            char *end;
-            threshold = strtof(argv[++i], &end);
-            if (*end || !(threshold >= 0 && threshold <= 1))
-                return cli_usage_error("--threshold wants a live score in [0, 1], got '%s'", argv[i]);
-            have_threshold = 1;
-        } else if (!strcmp(a, "--size") && i + 1 < argc) {
-            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
-        } else if (!strcmp(a, "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        } else if (!strcmp(a, "--detector") && i + 1 < argc) detector = argv[++i];
-        else if (!strcmp(a, "--models") && i + 2 < argc) {
-            models[0] = argv[++i];
-            models[1] = argv[++i];
-        } else if (a[0] == '-') return cli_usage_error("liveness: unknown option '%s'", a);
-        else if (!image_path) image_path = a;
-        else return cli_usage_error("liveness: one image at a time ('%s')", a);
-    }
-    if (!image_path) return cli_usage_error("usage: mcuface liveness IMAGE [--json] [--threshold T] [--size N]");
+    liveness_args a = {.threshold = MF_LIVENESS_DEFAULT_THRESHOLD, .size = 320, .precision = CLI_DEFAULT_PRECISION};
+    int positional = 0, status = cli_args_parse(&cli_liveness_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *image_path = argv[1], *detector = a.detector, **models = a.models;
+    cli_precision precision = a.precision;
+    int json = a.json;
+    long size = a.size;
     mf_image img;
     int err = mf_image_load(image_path, &img);
     if (err) {
@@ -61,13 +60,13 @@ int cmd_liveness(int argc, char **argv)
         mf_image_free(&img);
         return 1;
     }
-    if (have_threshold) mf_liveness_set_threshold(&cl.lv, threshold);
+    if (a.have_threshold) mf_liveness_set_threshold(&cl.lv, a.threshold);
     static mf_face faces[MAX_FACES];
     static mf_liveness_result results[MAX_FACES];
     mf_detect_options opt = mf_detect_default_options();
     int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
     if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
-    int status = 0;
+    status = 0;
     if (count < 0) status = cli_fail("detect", count);
     if (count > MAX_FACES) count = MAX_FACES;
     for (int i = 0; i < count && !status; i++) {

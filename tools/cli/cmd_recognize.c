@@ -1,6 +1,5 @@
-/* mcuface embed IMAGE [--json] [--recognizer NAME|FILE] [--size N] [--precision float32|int8]
- * mcuface verify A B [--json] [--recognizer NAME|FILE] [--threshold T] [--no-liveness] [--size N]
- *                [--precision float32|int8]
+/* mcuface embed IMAGE [options], mcuface verify A B [options] (the tables
+ * below; mcuface embed --help, mcuface verify --help).
  * verify compares the largest face of each image; with liveness on (the
  * default) a face judged a spoof is refused: no similarity, exit status 3.
  * --precision applies to every model run (detector, recognizer, liveness
@@ -10,14 +9,14 @@
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MAX_FACES 64
 
 typedef struct recognize_args {
     const char *images[2];
-    int image_count, json, liveness;
+    int json, liveness;
+    const char *detector;     /* NULL: CLI_DEFAULT_DETECTOR */
     const char *recognizer;   /* NULL: CLI_DEFAULT_RECOGNIZER */
     cli_precision precision;
     long size;
@@ -25,31 +24,39 @@ typedef struct recognize_args {
     int have_threshold;
 } recognize_args;
 
-static int parse_args(int argc, char **argv, int images_wanted, recognize_args *a)
+static const cli_option embed_options[] = {
+    CLI_OPTION_JSON(recognize_args),       CLI_OPTION_RECOGNIZER(recognize_args), CLI_OPTION_DETECTOR(recognize_args),
+    CLI_OPTION_SIZE(recognize_args),       CLI_OPTION_PRECISION(recognize_args),
+};
+
+static const cli_option verify_options[] = {
+    CLI_OPTION_JSON(recognize_args),
+    CLI_OPTION_RECOGNIZER(recognize_args),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, recognize_args, threshold, "T", "same person when the cosine similarity is >= T (default: the recognizer file's)", .min = -1, .max = 1, .max_open = 0, .meaning = "a cosine", .seen = CLI_SEEN(recognize_args, have_threshold)),
+    CLI_OPT("--no-liveness", CLI_ARG_CLEAR, recognize_args, liveness, NULL, "skip the anti-spoofing check"),
+    CLI_OPTION_DETECTOR(recognize_args),
+    CLI_OPTION_SIZE(recognize_args),
+    CLI_OPTION_PRECISION(recognize_args),
+};
+
+const cli_command cli_embed_command = {
+    "embed", "IMAGE", "L2-normalised embedding of every face", NULL, embed_options, CLI_COUNT(embed_options), 1, 1, cmd_embed,
+};
+
+const cli_command cli_verify_command = {
+    "verify", "A B", "same person? (largest face of each; spoofed faces are refused, exit 3)", NULL, verify_options,
+    CLI_COUNT(verify_options), 2, 2, cmd_verify,
+};
+
+static int parse_args(const cli_command *cmd, int argc, char **argv, recognize_args *a)
 {
     memset(a, 0, sizeof *a);
     a->precision = CLI_DEFAULT_PRECISION;
     a->size = 320;
     a->liveness = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--json")) a->json = 1;
-        else if (!strcmp(s, "--no-liveness")) a->liveness = 0;
-        else if (!strcmp(s, "--recognizer") && i + 1 < argc) a->recognizer = argv[++i];
-        else if (!strcmp(s, "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &a->precision)) return 2;
-        }
-        else if (!strcmp(s, "--size") && i + 1 < argc) {
-            if (cli_parse_long("--size", argv[++i], 0, 8192, &a->size)) return 2;
-        } else if (!strcmp(s, "--threshold") && i + 1 < argc) {
-            if (cli_parse_threshold(argv[++i], -1.0f, &a->threshold)) return 2;
-            a->have_threshold = 1;
-        } else if (s[0] == '-') return cli_usage_error("unknown option '%s'", s);
-        else if (a->image_count < images_wanted) a->images[a->image_count++] = s;
-        else return cli_usage_error("too many images ('%s')", s);
-    }
-    if (a->image_count != images_wanted) return cli_usage_error("expected %d image%s", images_wanted, images_wanted > 1 ? "s" : "");
-    return 0;
+    int count = 0, status = cli_args_parse(cmd, argc, argv, a, &count);
+    for (int i = 0; i < count; i++) a->images[i] = argv[1 + i];
+    return status;
 }
 
 static void print_vector(const float *v, int32_t n)
@@ -62,8 +69,9 @@ static void print_vector(const float *v, int32_t n)
 int cmd_embed(int argc, char **argv)
 {
     recognize_args a;
-    int status = parse_args(argc, argv, 1, &a);
-    if (status) return status;
+    int status = parse_args(&cli_embed_command, argc, argv, &a);
+    if (status != CLI_ARGS_RUN) return status;
+    status = 0;
     mf_image img;
     int err = mf_image_load(a.images[0], &img);
     if (err) {
@@ -72,7 +80,7 @@ int cmd_embed(int argc, char **argv)
     }
     cli_detector cd;
     cli_recognizer cr;
-    if (cli_detector_open(&cd, NULL, a.precision)) {
+    if (cli_detector_open(&cd, a.detector, a.precision)) {
         mf_image_free(&img);
         return 1;
     }
@@ -116,13 +124,14 @@ int cmd_embed(int argc, char **argv)
 int cmd_verify(int argc, char **argv)
 {
     recognize_args a;
-    int status = parse_args(argc, argv, 2, &a);
-    if (status) return status;
+    int status = parse_args(&cli_verify_command, argc, argv, &a);
+    if (status != CLI_ARGS_RUN) return status;
+    status = 0;
     cli_detector cd;
     cli_recognizer cr;
     cli_liveness cl;
     memset(&cl, 0, sizeof cl);
-    if (cli_detector_open(&cd, NULL, a.precision)) return 1;
+    if (cli_detector_open(&cd, a.detector, a.precision)) return 1;
     if (cli_recognizer_open(&cr, a.recognizer, a.precision)) {
         cli_detector_close(&cd);
         return 1;

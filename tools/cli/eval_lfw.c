@@ -1,5 +1,4 @@
-/* mcuface eval lfw --data DIR [--recognizer NAME|FILE] [--folds K] [--jobs N] [--json] [--flip]
- *                  [--precision float32|int8] [--embeddings FILE]
+/* mcuface eval lfw --data DIR [options] (lfw_options; mcuface eval lfw --help)
  * The official 10-fold LFW protocol run end to end from the raw 250x250
  * images: detect at the original scale (the face nearest the centre when
  * several), align, embed, cosine. An image without a detected face falls
@@ -192,30 +191,39 @@ static int read_pairs(const char *path, int folds, pair_names **out)
     return (int)total;
 }
 
+typedef struct lfw_args {
+    const char *data, *recognizer, *embeddings;
+    cli_precision precision;
+    int json, flip;
+    long folds, jobs;
+} lfw_args;
+
+static const cli_option lfw_options[] = {
+    CLI_OPT("--data", CLI_ARG_STRING, lfw_args, data, "DIR", "LFW (DIR/pairs.txt and the images)", .required = 1),
+    CLI_OPTION_RECOGNIZER(lfw_args),
+    CLI_OPT("--folds", CLI_ARG_LONG, lfw_args, folds, "K", "the first K of the 10 folds (default 10)", .min = 1, .max = 10),
+    CLI_OPTION_JSON(lfw_args),
+    CLI_OPTION_PRECISION(lfw_args),
+    CLI_OPT("--embeddings", CLI_ARG_STRING, lfw_args, embeddings, "FILE", "write every image's embedding to FILE, one line each (bench/lfw_thresholds.py)"),
+    CLI_OPT("--flip", CLI_ARG_FLAG, lfw_args, flip, NULL, "add the embedding of the mirrored face (test-time flip)"),
+    CLI_OPT("--jobs", CLI_ARG_LONG, lfw_args, jobs, "N", "threads (default: one per core)", .min = 1, .max = 64),
+};
+
+const cli_command cli_eval_lfw_command = {
+    "eval lfw", NULL, "10-fold LFW verification accuracy end to end from the raw images", NULL, lfw_options,
+    CLI_COUNT(lfw_options), 0, 0, NULL,
+};
+
 int eval_lfw(int argc, char **argv)
 {
-    const char *data = NULL, *recognizer = CLI_DEFAULT_RECOGNIZER, *embeddings_path = NULL;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int json = 0, flip = 0;
-    long folds = 10, jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--json")) json = 1;
-        else if (!strcmp(a, "--flip")) flip = 1;
-        else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
-        else if (!strcmp(a, "--recognizer") && i + 1 < argc) recognizer = argv[++i];
-        else if (!strcmp(a, "--embeddings") && i + 1 < argc) embeddings_path = argv[++i];
-        else if (!strcmp(a, "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        }
-        else if (!strcmp(a, "--folds") && i + 1 < argc) {
-            if (cli_parse_long("--folds", argv[++i], 1, 10, &folds)) return 2;
-        } else if (!strcmp(a, "--jobs") && i + 1 < argc) {
-            if (cli_parse_long("--jobs", argv[++i], 1, 64, &jobs)) return 2;
-        } else return cli_usage_error("eval lfw: unknown option '%s'", a);
-    }
-    if (!data)
-        return cli_usage_error("usage: mcuface eval lfw --data DIR [--recognizer NAME] [--folds K] [--json] [--precision float32|int8] [--embeddings FILE]");
+    lfw_args a = {.recognizer = CLI_DEFAULT_RECOGNIZER, .precision = CLI_DEFAULT_PRECISION, .folds = 10,
+                  .jobs = sysconf(_SC_NPROCESSORS_ONLN)};
+    int positional = 0, status = cli_args_parse(&cli_eval_lfw_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *data = a.data, *recognizer = a.recognizer, *embeddings_path = a.embeddings;
+    cli_precision precision = a.precision;
+    int json = a.json, flip = a.flip;
+    long folds = a.folds, jobs = a.jobs;
     /* Resolved here so that a missing model is one line, not one per thread. */
     static char detector_path[8192], recognizer_path[8192], recognizer_name[256];
     if (cli_model_resolve(CLI_DEFAULT_DETECTOR, precision, detector_path, sizeof detector_path) ||
@@ -266,7 +274,7 @@ int eval_lfw(int argc, char **argv)
         per_thread[t] = job;
         pthread_create(&threads[t], NULL, embed_worker, &per_thread[t]);
     }
-    int status = 0;
+    status = 0;
     for (long t = 0; t < jobs; t++) {
         pthread_join(threads[t], NULL);
         status |= per_thread[t].status;

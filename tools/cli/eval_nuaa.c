@@ -1,6 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-/* mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N] [--limit K] [--scores OUT.tsv]
- *                   [--detector FILE|NAME] [--precision float32|int8]
+/* mcuface eval nuaa --data DIR [options] (nuaa_options; mcuface eval nuaa --help)
  * Anti-spoofing error rates (ISO/IEC 30107-3) on DIR/labels.txt (`path live|spoof`):
  * the largest detected face of each frame gets a fused live score; a frame is
  * accepted as live when score >= T.
@@ -105,36 +104,40 @@ static int read_labels(const char *path, nuaa_frame **out, size_t *count)
     return MF_OK;
 }
 
+typedef struct nuaa_args {
+    const char *data, *scores, *detector;
+    cli_precision precision;
+    int json, have_threshold;
+    long size, limit;
+    float threshold;
+} nuaa_args;
+
+static const cli_option nuaa_options[] = {
+    CLI_OPT("--data", CLI_ARG_STRING, nuaa_args, data, "DIR", "NUAA frames (DIR/labels.txt)", .required = 1),
+    CLI_OPTION_JSON(nuaa_args),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, nuaa_args, threshold, "T", "live when the fused score is >= T (default: the liveness model file's)", .min = 0, .max = 1, .max_open = 0, .meaning = "a live score", .seen = CLI_SEEN(nuaa_args, have_threshold)),
+    CLI_OPTION_SIZE(nuaa_args),
+    CLI_OPT("--scores", CLI_ARG_STRING, nuaa_args, scores, "OUT.tsv", "every frame's label and live score"),
+    CLI_OPTION_DETECTOR(nuaa_args),
+    CLI_OPTION_PRECISION(nuaa_args),
+    CLI_OPT("--limit", CLI_ARG_LONG, nuaa_args, limit, "K", "the first K frames only (default 0 = all)", .min = 0, .max = (double)LONG_MAX),
+};
+
+const cli_command cli_eval_nuaa_command = {
+    "eval nuaa", NULL, "APCER, BPCER, ACER at the threshold, EER, and the threshold at BPCER = 5%", NULL, nuaa_options,
+    CLI_COUNT(nuaa_options), 0, 0, NULL,
+};
+
 int eval_nuaa(int argc, char **argv)
 {
-    const char *data = NULL, *scores_path = NULL, *detector = NULL;
-    cli_precision precision = CLI_DEFAULT_PRECISION;
-    int json = 0, have_threshold = 0;
-    long size = 320, limit = 0;
-    float threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--json")) json = 1;
-        else if (!strcmp(a, "--data") && i + 1 < argc) data = argv[++i];
-        else if (!strcmp(a, "--scores") && i + 1 < argc) scores_path = argv[++i];
-        else if (!strcmp(a, "--detector") && i + 1 < argc) detector = argv[++i];
-        else if (!strcmp(a, "--precision") && i + 1 < argc) {
-            if (cli_parse_precision(argv[++i], &precision)) return 2;
-        }
-        else if (!strcmp(a, "--threshold") && i + 1 < argc) {
-            char *end;
-            threshold = strtof(argv[++i], &end);
-            if (*end || !(threshold >= 0 && threshold <= 1))
-                return cli_usage_error("--threshold wants a live score in [0, 1], got '%s'", argv[i]);
-            have_threshold = 1;
-        } else if (!strcmp(a, "--size") && i + 1 < argc) {
-            if (cli_parse_long("--size", argv[++i], 0, 8192, &size)) return 2;
-        } else if (!strcmp(a, "--limit") && i + 1 < argc) {
-            if (cli_parse_long("--limit", argv[++i], 0, LONG_MAX, &limit)) return 2;
-        } else return cli_usage_error("eval nuaa: unknown option '%s'", a);
-    }
-    if (!data)
-        return cli_usage_error("usage: mcuface eval nuaa --data DIR [--json] [--threshold T] [--size N] [--precision float32|int8]");
+    nuaa_args a = {.precision = CLI_DEFAULT_PRECISION, .size = 320, .threshold = MF_LIVENESS_DEFAULT_THRESHOLD};
+    int positional = 0, status = cli_args_parse(&cli_eval_nuaa_command, argc, argv, &a, &positional);
+    if (status != CLI_ARGS_RUN) return status;
+    const char *data = a.data, *scores_path = a.scores, *detector = a.detector;
+    cli_precision precision = a.precision;
+    int json = a.json, have_threshold = a.have_threshold;
+    long size = a.size, limit = a.limit;
+    float threshold = a.threshold;
     char path[4096];
     snprintf(path, sizeof path, "%s/labels.txt", data);
     nuaa_frame *frames = NULL;
@@ -149,7 +152,7 @@ int eval_nuaa(int argc, char **argv)
     cli_liveness cl;
     memset(&cd, 0, sizeof cd);
     memset(&cl, 0, sizeof cl);
-    int status = 0;
+    status = 0;
     if (cli_detector_open(&cd, detector, precision) || cli_liveness_open(&cl, NULL, 2, precision))
         status = 1;
     else if (!have_threshold)
