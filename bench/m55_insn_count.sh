@@ -39,8 +39,9 @@ count() { # ELF NAME -> build-m55/insn_count_NAME.{log,txt}
   local fn sites="" pair disasm
   for fn in mf_detect mf_detect_frame mf_yunet_detect; do
     disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=$fn "$elf")
+    # awk reads to the end: exiting early could kill echo with SIGPIPE (a failure under pipefail)
     pair=$(echo "$disasm" | awk '/^ +[0-9a-f]+:/ { a = $1; sub(":", "", a) }
-      /bl[ \t].*<mf_model_run>/ { print a; found = 1; next } found { print a; exit }')
+      found == 1 { print a; found = 2; next } !found && /bl[ \t].*<mf_model_run>/ { print a; found = 1 }')
     if [ -n "$pair" ]; then sites+="$pair"$'\n'; fi
   done
   local n
