@@ -4,7 +4,7 @@
  * hook. Run through bench/run_bench_store.sh. */
 #include "mcuface/mf_store.h"
 #include "mcuface/mf_status.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_clock.h"
 #include "support/store_fixture.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,6 +16,7 @@ add_test(NAME lfw_thresholds COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/eva
 set_tests_properties(lfw_thresholds PROPERTIES TIMEOUT 120 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
 # The CLI's usage against its parser: --version from mf_version.h, every
-# command's --help, the global usage listing every option (no models needed).
-add_test(NAME cli_usage COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/cli_usage.py ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+# command's --help, the global usage listing every option; with the models
+# and ../shared, the small-faces remark of detect.
+add_test(NAME cli_usage COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/cli_usage.py ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR} ${MF_SHARED_DIR})
 set_tests_properties(cli_usage PROPERTIES TIMEOUT 60)

@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 count=0
-for f in src/*.c src/nn/*.c src/nn/ops/ref/*.c src/vision/*.c src/face/*.c src/store/*.c \
-         port/soft_crypto/*.c; do
-  [ -e "$f" ] || continue
+# The file list is cmake/core_sources.cmake's, the one every build uses.
+mapfile -t files < <(cmake -DMF_PRINT_SOURCES=ON -P cmake/core_sources.cmake 2>&1 >/dev/null)
+[ "${#files[@]}" -gt 0 ] || { echo "check_m55_compile: no sources from cmake/core_sources.cmake" >&2; exit 1; }
+for f in "${files[@]}"; do
   arm-none-eabi-gcc -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -std=c11 -O2 -Wall -Wextra -Werror \
     -Iinclude -Isrc -Iport/soft_crypto -c "$f" -o "$out/$(echo "$f" | tr / _).o"
   count=$((count + 1))

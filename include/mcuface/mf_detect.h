@@ -1,7 +1,13 @@
 /* Face detection with five landmarks (RetinaFace-MobileNet0.25 or YuNet
  * model files, told apart by their "arch" metadata).
  * No allocation: mf_detector_plan reports the bytes one frame needs at a
- * network input size, and the caller hands them to mf_detector_bind. */
+ * network input size, and the caller hands them to mf_detector_bind.
+ *
+ * Thread safety: the library has no global mutable state. One mf_detector
+ * (with its workspace and arena) is used by one thread at a time: calls on
+ * it must not overlap, not even mf_detect on two images. Separate objects
+ * are independent and may run in parallel threads, also over one shared
+ * read-only model blob. */
 #ifndef MCUFACE_MF_DETECT_H
 #define MCUFACE_MF_DETECT_H
 #include <stddef.h>
@@ -71,12 +77,14 @@ int mf_detector_plan(mf_detector *det, int32_t net_width, int32_t net_height, vo
  * size, kept until the next plan). Returns MF_OK, MF_ENOMEM or MF_ESTATE. */
 int mf_detector_bind(mf_detector *det, void *arena, size_t arena_bytes);
 
-/* Detects faces in IMAGE (RGB888, any size: resized to the planned network
- * size). Writes up to MAX_FACES faces sorted by score, highest first, and
- * returns how many were found (>= 0; may exceed MAX_FACES, only MAX_FACES are
- * written) or a negative mf_status. OPTIONS NULL: mf_detect_default_options()
- * for RetinaFace; for YuNet the thresholds stored in the model file
- * (score 0.9, NMS 0.3, top-k 5000, FaceDetectorYN's defaults). */
+/* Detects faces in IMAGE (RGB888, any size up to MF_IMAGE_MAX_SIDE: resized
+ * to the planned network size). Writes up to MAX_FACES faces sorted by
+ * score, highest first, and returns how many were found (>= 0; may exceed
+ * MAX_FACES, only MAX_FACES are written) or a negative mf_status (MF_ESTATE
+ * before bind, MF_EINVAL for a bad image or arguments, MF_ERANGE for an
+ * image beyond the mf_image limits). OPTIONS NULL: mf_detect_default_options()
+ * for RetinaFace; for YuNet the thresholds stored in the model file (score
+ * 0.9, NMS 0.3, top-k 5000, FaceDetectorYN's defaults). */
 int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *options, mf_face *faces,
               int max_faces);
 

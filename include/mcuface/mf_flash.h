@@ -5,8 +5,12 @@
  *     what is there; addresses and lengths are multiples of prog_size;
  *   - erase sets a whole sector to 0xFF.
  * Backends: RAM (mf_flash_ram_init), a power-cut simulator (mf_flash_sim_init),
- * a host file (port/posix: mf_flash_file_open). All callbacks return MF_OK or
- * a negative mf_status (MF_EIO when the medium fails or power is gone). */
+ * a host file (mcuface/mf_flash_file.h: mf_flash_file_open). All callbacks return MF_OK or
+ * a negative mf_status (MF_EIO when the medium fails or power is gone).
+ *
+ * Thread safety: a device is used by one thread at a time (its owner, the
+ * store, serialises its calls); separate devices are independent.
+ */
 #ifndef MCUFACE_MF_FLASH_H
 #define MCUFACE_MF_FLASH_H
 #include <stddef.h>

@@ -48,7 +48,11 @@
  *   GRAY8:  R = G = B = the gray value.
  *
  * Limits: WIDTH and HEIGHT 1..MF_IMAGE_MAX_SIDE (MF_ERANGE above), STRIDE at
- * most MF_IMAGE_MAX_STRIDE, so every offset fits in int32. */
+ * most MF_IMAGE_MAX_STRIDE, so every offset fits in int32.
+ *
+ * Thread safety: a frame is read-only; any number of threads may sample
+ * one frame at once while nobody writes its pixels.
+ */
 #ifndef MCUFACE_MF_FRAME_H
 #define MCUFACE_MF_FRAME_H
 #include <stddef.h>

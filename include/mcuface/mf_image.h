@@ -12,7 +12,11 @@
  *
  * Limits: width and height are 1..MF_IMAGE_MAX_SIDE and stride at most
  * MF_IMAGE_MAX_STRIDE, so stride * height < 2^31 and every offset computed by
- * the vision code fits in int32 and in a 32-bit size_t. */
+ * the vision code fits in int32 and in a 32-bit size_t.
+ *
+ * Thread safety: the functions touch only their arguments; threads may
+ * read one image at once, but none may write pixels another thread reads.
+ */
 #ifndef MCUFACE_MF_IMAGE_H
 #define MCUFACE_MF_IMAGE_H
 #include <stddef.h>

@@ -16,7 +16,10 @@
  *   mf_liveness_bind(&lv, arena, arena_bytes);
  *   mf_liveness_check(&lv, &image, &face, &result);   // result.live, result.score
  * The pipeline (verify, identify) calls mf_liveness_check on every detected
- * face before recognition and never matches a face with result.live == 0. */
+ * face before recognition and never matches a face with result.live == 0.  *
+ * Thread safety: one mf_liveness (with its workspace and arena) is used by
+ * one thread at a time; separate objects are independent and may run in
+ * parallel (no global state). */
 #ifndef MCUFACE_MF_LIVENESS_H
 #define MCUFACE_MF_LIVENESS_H
 #include <stddef.h>

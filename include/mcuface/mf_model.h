@@ -8,18 +8,33 @@
  *   mf_model_open(&m, blob, size);
  *   mf_model_plan(&m, ws, mf_model_workspace_bytes(&m), input_dims, 4, &arena_bytes);
  *   mf_model_bind(&m, arena, arena_bytes);
- *   fill mf_model_input(&m, 0)->data; mf_model_run(&m); read mf_model_output(&m, 0). */
+ *   fill mf_model_input(&m, 0)->data; mf_model_run(&m); read mf_model_output(&m, 0).
+ *
+ * Thread safety: the library has no global mutable state. One mf_model (with
+ * its workspace and arena) is used by one thread at a time: calls on it must
+ * not overlap, not even queries such as mf_model_input. Separate objects are
+ * independent and may run in parallel threads, also over one shared
+ * read-only model blob. */
 #ifndef MCUFACE_MF_MODEL_H
 #define MCUFACE_MF_MODEL_H
 #include <stddef.h>
 #include <stdint.h>
+
+/* Element types of tensors, as model files store them (docs/SPEC.md). */
+typedef enum mf_dtype {
+    MF_DTYPE_FLOAT32 = 1,
+    MF_DTYPE_INT8 = 2,
+    MF_DTYPE_INT32 = 3,
+    MF_DTYPE_INT16 = 4,
+    MF_DTYPE_UINT8 = 5
+} mf_dtype;
 
 /* A tensor as the runtime sees it after planning. dims are NHWC for images;
  * data points into the blob (constants) or the arena (activations). */
 typedef struct mf_tensor {
     int32_t dims[4];
     int32_t rank;
-    int32_t dtype; /* mf_dtype in src/nn/format.h: 1 = float32, 2 = int8, ... */
+    int32_t dtype; /* an mf_dtype */
     void *data;
     float scale;   /* quantized types: real = scale * (q - zero_point) */
     int32_t zero_point;

@@ -2,7 +2,15 @@
  * from a recognizer model file (EdgeFace, MobileFaceNet). Embeddings are
  * L2-normalised, so the cosine similarity of two faces is their dot product.
  * No allocation: the caller owns the workspace and arena, as for
- * mf_detector (include/mcuface/mf_detect.h). */
+ * mf_detector (include/mcuface/mf_detect.h).
+ *
+ * Thread safety: the library has no global mutable state. One mf_recognizer
+ * (with its workspace and arena) is used by one thread at a time: calls on
+ * it must not overlap, not even mf_embed on two faces. Separate objects are
+ * independent and may run in parallel threads, also over one shared
+ * read-only model blob.
+ * mf_align_face and mf_cosine_similarity touch only their arguments: any
+ * thread, any time, on buffers no other thread writes. */
 #ifndef MCUFACE_MF_RECOGNIZE_H
 #define MCUFACE_MF_RECOGNIZE_H
 #include <stddef.h>

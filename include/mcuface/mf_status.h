@@ -1,6 +1,9 @@
 /* Status codes shared by every mcuface function.
  * 0 is success, negative values are errors, positive values are counts
- * (for functions that document returning one). */
+ * (for functions that document returning one).
+ *
+ * Thread safety: mf_status_str may be called from any thread.
+ */
 #ifndef MCUFACE_MF_STATUS_H
 #define MCUFACE_MF_STATUS_H
 

@@ -72,7 +72,7 @@ static int fail(const char *what, int err)
 
 /* The input's type, for the report: read through the model handles inside
  * mf_detector / mf_liveness / mf_recognizer (no public accessor). */
-static const char *dtype_name(const mf_tensor *t) { return t && t->dtype == 2 ? "int8" : "float32"; }
+static const char *dtype_name(const mf_tensor *t) { return t && t->dtype == MF_DTYPE_INT8 ? "int8" : "float32"; }
 
 /* int8 when the plan computed int8 requantization parameters (an int8 graph
  * may still take float input and quantize it with its first op). */

@@ -1,6 +1,6 @@
 /* File-backed flash for the host: NOR rules on a regular file. */
 #define _DEFAULT_SOURCE
-#include "mf_store_posix.h"
+#include "mcuface/mf_flash_file.h"
 #include "mcuface/mf_status.h"
 #include <errno.h>
 #include <fcntl.h>

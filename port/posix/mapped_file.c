@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
+#include "mcuface/mf_posix_clock.h"
 #include "mcuface/mf_status.h"
 #include <sys/mman.h>
 #include <time.h>

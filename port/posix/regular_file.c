@@ -3,7 +3,7 @@
  * otherwise block forever or be read without end: refuse them before the
  * first read. */
 #define _POSIX_C_SOURCE 200809L
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include "mcuface/mf_status.h"
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* AES-256 encryption, written from FIPS-197. The S-box lookup is indexed by
- * secret bytes: see the timing note in store_crypto_soft.h. */
+ * secret bytes: see the timing note in include/mcuface/mf_crypto_soft.h. */
 #include "aes256.h"
 
 /* FIPS-197 5.1.1: multiplicative inverse in GF(2^8) followed by the affine

@@ -1,6 +1,6 @@
 /* AES-256-GCM (NIST SP 800-38D) for the store's crypto hook, 96-bit nonces
  * and full 128-bit tags only, which is all mf_store_crypto uses. */
-#include "store_crypto_soft.h"
+#include "mcuface/mf_crypto_soft.h"
 #include "aes256.h"
 #include "ghash.h"
 #include "mcuface/mf_status.h"

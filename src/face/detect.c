@@ -6,7 +6,6 @@
 #include "mcuface/mf_detect.h"
 #include "face/detect_yunet.h"
 #include "mcuface/mf_status.h"
-#include "nn/graph.h"
 #include "nn/ops/ref/mf_math.h"
 #include "vision/frame.h"
 #include "vision/nms.h"
@@ -108,11 +107,11 @@ int mf_detector_plan(mf_detector *det, int32_t net_width, int32_t net_height, vo
     for (int i = 0; i < 3; i++) {
         const mf_tensor *t = mf_model_output(&det->model, i);
         static const int32_t widths[3] = {4, 2, 10};
-        if (t->rank != 3 || t->dims[1] != det->anchor_count || t->dims[2] != widths[i] || t->dtype != MF_DTYPE_F32)
+        if (t->rank != 3 || t->dims[1] != det->anchor_count || t->dims[2] != widths[i] || t->dtype != MF_DTYPE_FLOAT32)
             return MF_EUNSUPPORTED;
     }
     int32_t in_dtype = mf_model_input(&det->model, 0)->dtype;
-    if (in_dtype != MF_DTYPE_F32 && in_dtype != MF_DTYPE_S8) return MF_EUNSUPPORTED;
+    if (in_dtype != MF_DTYPE_FLOAT32 && in_dtype != MF_DTYPE_INT8) return MF_EUNSUPPORTED;
     det->net_width = net_width;
     det->net_height = net_height;
     det->model_arena_bytes = align16(model_arena);
@@ -188,7 +187,7 @@ int mf_detect_frame(mf_detector *det, const mf_frame *frame, const mf_detect_opt
     mf_tensor *input = mf_model_input(&det->model, 0);
     /* int8 models (retinaface_mnet025_int8) take the image already quantized; the frame's
      * pixels are converted as they are sampled (RGB888 frames read in place) */
-    err = input->dtype == MF_DTYPE_S8
+    err = input->dtype == MF_DTYPE_INT8
               ? mf_frame_resize_to_tensor_s8(frame, det->net_width, det->net_height, det->mean, unit_scale,
                                              det->swap_rb, input->scale, input->zero_point, input->data)
               : mf_frame_resize_to_tensor_f32(frame, det->net_width, det->net_height, det->mean, unit_scale,

@@ -4,7 +4,6 @@
  * tools/convert/convert_yunet.py (docs/models/YUNET.md). */
 #include "face/detect_yunet.h"
 #include "mcuface/mf_status.h"
-#include "nn/format.h"
 #include "nn/ops/ref/mf_math.h"
 #include "vision/nms.h"
 #include "vision/resize_to_tensor.h"
@@ -57,11 +56,11 @@ int mf_yunet_plan(mf_detector *det, int32_t net_width, int32_t net_height, void 
     for (int i = 0; i < OUTPUTS; i++) {
         const mf_tensor *t = mf_model_output(&det->model, i);
         if (t->rank != 3 || t->dims[1] != det->anchor_count || t->dims[2] != output_widths[i] ||
-            t->dtype != MF_DTYPE_F32)
+            t->dtype != MF_DTYPE_FLOAT32)
             return MF_EUNSUPPORTED;
     }
     int32_t in_dtype = mf_model_input(&det->model, 0)->dtype;
-    if (in_dtype != MF_DTYPE_F32 && in_dtype != MF_DTYPE_S8) return MF_EUNSUPPORTED;
+    if (in_dtype != MF_DTYPE_FLOAT32 && in_dtype != MF_DTYPE_INT8) return MF_EUNSUPPORTED;
     det->net_width = net_width;
     det->net_height = net_height;
     det->model_arena_bytes = align16(model_arena);
@@ -92,7 +91,7 @@ int mf_yunet_preprocess(mf_detector *det, const mf_frame *frame)
     mf_tensor *input = mf_model_input(&det->model, 0);
     int32_t w = det->net_width, h = det->net_height;
     int32_t pw = mf_yunet_padded(w), ph = mf_yunet_padded(h);
-    if (input->dtype == MF_DTYPE_S8) {
+    if (input->dtype == MF_DTYPE_INT8) {
         /* the int8 model takes the image already quantized; padding is pixel 0 */
         int err = mf_frame_resize_to_tensor_s8(frame, w, h, det->mean, unit_scale, det->swap_rb, input->scale,
                                                input->zero_point, input->data);

@@ -2,7 +2,6 @@
  * aligned face, L2 normalisation. */
 #include "mcuface/mf_recognize.h"
 #include "mcuface/mf_status.h"
-#include "nn/graph.h"
 #include "vision/to_tensor.h"
 #include <math.h>
 #include <stdlib.h>
@@ -65,10 +64,10 @@ int mf_recognizer_plan(mf_recognizer *rec, void *workspace, size_t workspace_byt
     if (err) return err;
     const mf_tensor *out = mf_model_output(&rec->model, 0);
     if (out->rank != 2 || out->dims[0] != 1 || out->dims[1] < 1 || out->dims[1] > MF_EMBEDDING_MAX_DIM ||
-        out->dtype != MF_DTYPE_F32)
+        out->dtype != MF_DTYPE_FLOAT32)
         return MF_EUNSUPPORTED;
     int32_t in_dtype = mf_model_input(&rec->model, 0)->dtype;
-    if (in_dtype != MF_DTYPE_F32 && in_dtype != MF_DTYPE_S8) return MF_EUNSUPPORTED;
+    if (in_dtype != MF_DTYPE_FLOAT32 && in_dtype != MF_DTYPE_INT8) return MF_EUNSUPPORTED;
     rec->dim = out->dims[1];
     rec->state = 2;
     return MF_OK;
@@ -101,7 +100,7 @@ int mf_embed(mf_recognizer *rec, const mf_image *aligned, float *embedding, int3
         return MF_EINVAL;
     mf_tensor *input = mf_model_input(&rec->model, 0);
     /* int8 recognizers take the face already quantized (as mf_detect does) */
-    int err = input->dtype == MF_DTYPE_S8
+    int err = input->dtype == MF_DTYPE_INT8
                   ? mf_image_to_tensor_s8(aligned, input->data, rec->mean, rec->scale, rec->swap_rb, input->scale,
                                           input->zero_point)
                   : mf_image_to_tensor_f32(aligned, input->data, rec->mean, rec->scale, rec->swap_rb);

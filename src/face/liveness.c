@@ -5,7 +5,6 @@
  * (docs/models/MINIFASNET.md). */
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_status.h"
-#include "nn/graph.h"
 #include "nn/ops/ref/mf_math.h"
 #include "vision/frame.h"
 #include "vision/resize.h"
@@ -106,10 +105,10 @@ int mf_liveness_plan(mf_liveness *lv, void *workspace, size_t workspace_bytes, s
         int err = mf_model_plan(m, (uint8_t *)workspace + offset, ws, dims, 4, &bytes);
         if (err) return err;
         const mf_tensor *out = mf_model_output(m, 0);
-        if (!out || out->dtype != MF_DTYPE_F32 || out->rank < 1 || elements(out) != MF_LIVENESS_CLASSES)
+        if (!out || out->dtype != MF_DTYPE_FLOAT32 || out->rank < 1 || elements(out) != MF_LIVENESS_CLASSES)
             return MF_EUNSUPPORTED;
         int32_t in_dtype = mf_model_input(m, 0)->dtype;
-        if (in_dtype != MF_DTYPE_F32 && in_dtype != MF_DTYPE_S8) return MF_EUNSUPPORTED;
+        if (in_dtype != MF_DTYPE_FLOAT32 && in_dtype != MF_DTYPE_INT8) return MF_EUNSUPPORTED;
         lv->workspace_offsets[i] = offset;
         offset += ws;
         if (bytes > largest) largest = bytes;
@@ -269,7 +268,7 @@ int mf_liveness_check_frame(mf_liveness *lv, const mf_frame *frame, const mf_fac
          * int8 models take it already quantized, as mf_detect does. */
         static const float zero[3] = {0, 0, 0}, one[3] = {1, 1, 1};
         mf_tensor *in = mf_model_input(&lv->models[i], 0);
-        err = in->dtype == MF_DTYPE_S8
+        err = in->dtype == MF_DTYPE_INT8
                   ? mf_image_to_tensor_s8(&crop, in->data, zero, one, 1, in->scale, in->zero_point)
                   : mf_image_to_tensor_f32(&crop, in->data, zero, one, 1);
         if (err) return err;

@@ -50,13 +50,8 @@ enum {
     MF_OREC_INPUTS = 4, MF_OREC_OUTPUTS = 28, MF_OREC_PARAMS = 36
 };
 
-typedef enum mf_dtype {
-    MF_DTYPE_F32 = 1,
-    MF_DTYPE_S8 = 2,
-    MF_DTYPE_S32 = 3,
-    MF_DTYPE_S16 = 4,
-    MF_DTYPE_U8 = 5
-} mf_dtype;
+/* Tensor element types: mf_dtype (MF_DTYPE_FLOAT32, MF_DTYPE_INT8, ...) in
+ * include/mcuface/mf_model.h, the values the file stores. */
 
 /* Op types and the meaning of their params (p[i]); f32 params are stored as
  * the bits of an IEEE float. Inputs marked ? may be -1 (absent). */

@@ -19,10 +19,16 @@ typedef struct mf_tensor_plan {
     size_t offset;
 } mf_tensor_plan;
 
+/* ---- tensor helpers (nn/tensor.c) ---- */
 /* Elements of T (product of dims over its rank). */
 size_t mf_tensor_elements(const mf_tensor *t);
 /* T's shape padded on the left with ones to 4 dims. */
 mf_shape4 mf_tensor_shape4(const mf_tensor *t);
+/* The layout of a CONCAT for either data type: returns the product of the
+ * output dims before the axis, and writes each input's data pointer and
+ * element count from the axis on. */
+int32_t mf_concat_layout(const mf_model *model, const mf_op_record *op, const mf_tensor *out,
+                         const void *inputs[MF_OP_MAX_INPUTS], int32_t inner[MF_OP_MAX_INPUTS]);
 
 /* Checks OP's input shapes, writes its output shapes into model->tensors
  * and adds its multiply-accumulates to *MACS. Sets *ALIAS to the input the
@@ -31,14 +37,11 @@ mf_shape4 mf_tensor_shape4(const mf_tensor *t);
  * kernel yet), MF_ERANGE (size overflow). */
 int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32_t *alias);
 
-/* Runs OP's kernel; every check was made by mf_op_prepare. */
+/* Runs OP's kernel; every check was made by mf_op_prepare. Picks the
+ * executor by data type (nn/exec.c): mf_op_eval_s8 or mf_op_eval_f32. */
 void mf_op_eval(mf_model *model, const mf_op_record *op);
-
-/* The layout of a CONCAT for either data type: returns the product of the
- * output dims before the axis, and writes each input's data pointer and
- * element count from the axis on. */
-int32_t mf_concat_layout(const mf_model *model, const mf_op_record *op, const mf_tensor *out,
-                         const void *inputs[MF_OP_MAX_INPUTS], int32_t inner[MF_OP_MAX_INPUTS]);
+/* Runs an op whose operands are float32 (nn/exec_f32.c). */
+void mf_op_eval_f32(mf_model *model, const mf_op_record *op);
 
 /* int8 ops (format 1.1): the parameters mf_op_prepare computes for them
  * (per-channel requantization multipliers and shifts, clamps, lookup tables)
@@ -50,6 +53,6 @@ uint64_t mf_model_aux_words(const mf_model *model);
  * selects (nn/ops/kernels_s8_select.h), from the file's records alone; one
  * region in the workspace serves every op in turn. 0 for the reference kernels. */
 uint64_t mf_model_scratch_bytes(const mf_model *model);
-/* Runs an op whose operands are int8 (or QUANTIZE / DEQUANTIZE). */
+/* Runs an op whose operands are int8, or QUANTIZE / DEQUANTIZE (nn/exec_s8.c). */
 void mf_op_eval_s8(mf_model *model, const mf_op_record *op);
 #endif

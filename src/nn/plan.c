@@ -180,7 +180,7 @@ int mf_model_plan(mf_model *model, void *workspace, size_t workspace_bytes, cons
         mf_read_op(model, o, &op);
         int32_t alias;
         if ((err = mf_op_prepare(model, &op, &macs, &alias)) != MF_OK) return err;
-        if (alias < 0 && op.type == MF_OP_ACTIVATION && model->tensors[op.inputs[0]].dtype == MF_DTYPE_S8 &&
+        if (alias < 0 && op.type == MF_OP_ACTIVATION && model->tensors[op.inputs[0]].dtype == MF_DTYPE_INT8 &&
             order[op.inputs[0]] == 1 && model->plans[op.inputs[0]].alias_of < 0 && !model->plans[op.inputs[0]].is_const)
             alias = op.inputs[0];
         for (int i = 0; i < op.input_count; i++)

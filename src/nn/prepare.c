@@ -6,21 +6,6 @@
 #include "nn/ops/kernels_s8_select.h"
 #include <math.h>
 
-size_t mf_tensor_elements(const mf_tensor *t)
-{
-    size_t n = 1;
-    for (int i = 0; i < t->rank; i++) n *= (size_t)t->dims[i];
-    return n;
-}
-
-mf_shape4 mf_tensor_shape4(const mf_tensor *t)
-{
-    int32_t d[4] = {1, 1, 1, 1};
-    for (int i = 0; i < t->rank; i++) d[4 - t->rank + i] = t->dims[i];
-    mf_shape4 s = {d[0], d[1], d[2], d[3]};
-    return s;
-}
-
 /* Sets OUT's shape, checking that it stays addressable. */
 static int set_shape(mf_tensor *out, int rank, const int32_t *dims)
 {
@@ -35,9 +20,9 @@ static int set_shape(mf_tensor *out, int rank, const int32_t *dims)
     return MF_OK;
 }
 
-static int is_f32(const mf_tensor *t) { return t->dtype == MF_DTYPE_F32; }
+static int is_f32(const mf_tensor *t) { return t->dtype == MF_DTYPE_FLOAT32; }
 /* float32 layers take float biases, int8 layers int32 biases. */
-static int32_t bias_dtype(const mf_tensor *x) { return x->dtype == MF_DTYPE_S8 ? MF_DTYPE_S32 : MF_DTYPE_F32; }
+static int32_t bias_dtype(const mf_tensor *x) { return x->dtype == MF_DTYPE_INT8 ? MF_DTYPE_INT32 : MF_DTYPE_FLOAT32; }
 
 static int conv_output_size(int32_t in, int32_t k, int32_t stride, int32_t pad_a, int32_t pad_b, int32_t dilation,
                             int32_t *out)
@@ -298,7 +283,7 @@ static int prepare_float(mf_model *model, const mf_op_record *op, uint64_t *macs
 
 static int valid_q(const mf_tensor *t)
 {
-    return t->dtype == MF_DTYPE_S8 && isfinite(t->scale) && t->scale > 0.0f && t->zero_point >= -128 &&
+    return t->dtype == MF_DTYPE_INT8 && isfinite(t->scale) && t->scale > 0.0f && t->zero_point >= -128 &&
            t->zero_point <= 127;
 }
 
@@ -339,7 +324,7 @@ static int64_t prelu_channels(const mf_model *m, const mf_op_record *op)
  * binary parameters, a 256-entry table for activations. */
 static uint64_t op_aux_words(const mf_model *m, const mf_op_record *op)
 {
-    if (op->input_count < 1 || op->inputs[0] < 0 || rec_dtype(m, op->inputs[0]) != MF_DTYPE_S8) return 0;
+    if (op->input_count < 1 || op->inputs[0] < 0 || rec_dtype(m, op->inputs[0]) != MF_DTYPE_INT8) return 0;
     switch (op->type) {
     case MF_OP_CONV2D: case MF_OP_DEPTHWISE_CONV2D: case MF_OP_FULLY_CONNECTED: {
         int64_t c = weight_channels(m, op);
@@ -374,7 +359,7 @@ uint64_t mf_model_scratch_bytes(const mf_model *model)
         mf_op_record op;
         mf_read_op(model, o, &op);
         if (op.type != MF_OP_CONV2D || op.input_count < 2 || op.inputs[0] < 0 ||
-            rec_dtype(model, op.inputs[0]) != MF_DTYPE_S8 || weight_channels(model, &op) < 0 ||
+            rec_dtype(model, op.inputs[0]) != MF_DTYPE_INT8 || weight_channels(model, &op) < 0 ||
             mf_tensor_record(model, (uint32_t)op.inputs[1])[MF_TREC_RANK] != 4)
             continue;
         /* Weights are [out.c][kh][kw][in.c / groups]: the scratch depends on
@@ -430,7 +415,7 @@ static int prepare_weighted_s8(mf_model *m, const mf_op_record *op, uint64_t *ma
     const mf_tensor *x = &m->tensors[op->inputs[0]], *w = &m->tensors[op->inputs[1]];
     const mf_tensor *out = &m->tensors[op->outputs[0]];
     int fc = op->type == MF_OP_FULLY_CONNECTED;
-    if (!valid_q(x) || !valid_q(out) || w->dtype != MF_DTYPE_S8 || !m->plans[op->inputs[1]].is_const ||
+    if (!valid_q(x) || !valid_q(out) || w->dtype != MF_DTYPE_INT8 || !m->plans[op->inputs[1]].is_const ||
         w->zero_point != 0)
         return MF_EINVAL;
     int err = fc ? prepare_fully_connected(m, op, macs) : prepare_conv(m, op, macs);
@@ -611,7 +596,7 @@ int mf_op_prepare(mf_model *model, const mf_op_record *op, uint64_t *macs, int32
         if (model->tensors[op->inputs[i]].rank < 1) return MF_EINVAL;
     }
     const mf_tensor *x = &model->tensors[op->inputs[0]];
-    if (op->type == MF_OP_QUANTIZE || op->type == MF_OP_DEQUANTIZE || x->dtype == MF_DTYPE_S8)
+    if (op->type == MF_OP_QUANTIZE || op->type == MF_OP_DEQUANTIZE || x->dtype == MF_DTYPE_INT8)
         return prepare_s8(model, op, macs, alias);
     return prepare_float(model, op, macs, alias);
 }

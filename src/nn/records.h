@@ -35,9 +35,9 @@ static inline const uint8_t *mf_tensor_record(const mf_model *model, uint32_t in
 static inline uint32_t mf_dtype_bytes(int32_t dtype)
 {
     switch (dtype) {
-    case MF_DTYPE_F32: case MF_DTYPE_S32: return 4;
-    case MF_DTYPE_S16: return 2;
-    case MF_DTYPE_S8: case MF_DTYPE_U8: return 1;
+    case MF_DTYPE_FLOAT32: case MF_DTYPE_INT32: return 4;
+    case MF_DTYPE_INT16: return 2;
+    case MF_DTYPE_INT8: case MF_DTYPE_UINT8: return 1;
     default: return 0;
     }
 }

@@ -63,3 +63,52 @@ int mf_draw_dot(mf_image *img, int cx, int cy, int radius, const uint8_t colour[
     }
     return MF_OK;
 }
+
+/* The font: five rows per glyph, bit 2 = left cell. Our own design. */
+typedef struct glyph {
+    char c;
+    uint8_t rows[MF_DRAW_GLYPH_H];
+} glyph;
+
+static const glyph font[] = {
+    {'0', {7, 5, 5, 5, 7}}, {'1', {2, 6, 2, 2, 7}}, {'2', {7, 1, 7, 4, 7}}, {'3', {7, 1, 7, 1, 7}},
+    {'4', {5, 5, 7, 1, 1}}, {'5', {7, 4, 7, 1, 7}}, {'6', {7, 4, 7, 5, 7}}, {'7', {7, 1, 1, 1, 1}},
+    {'8', {7, 5, 7, 5, 7}}, {'9', {7, 5, 7, 1, 7}}, {' ', {0, 0, 0, 0, 0}}, {'.', {0, 0, 0, 0, 2}},
+    {'-', {0, 0, 7, 0, 0}}, {'#', {5, 7, 5, 7, 5}}, {'%', {5, 1, 2, 4, 5}}, {'a', {0, 6, 1, 7, 7}},
+    {'c', {0, 7, 4, 4, 7}}, {'e', {7, 5, 7, 4, 7}}, {'f', {3, 4, 7, 4, 4}},
+};
+
+static const glyph *find_glyph(char c)
+{
+    for (size_t i = 0; i < sizeof font / sizeof font[0]; i++)
+        if (font[i].c == c) return &font[i];
+    return NULL;
+}
+
+int mf_draw_text_width(const char *text, int scale)
+{
+    int n = 0;
+    for (const char *p = text; p && *p; p++) n++;
+    return n ? (n * (MF_DRAW_GLYPH_W + 1) - 1) * scale : 0;
+}
+
+int mf_draw_text(mf_image *img, int x, int y, const char *text, int scale, const uint8_t colour[3])
+{
+    int err = mf_image_check(img);
+    if (err) return err;
+    if (!text || !colour || scale < 1) return MF_EINVAL;
+    if (scale > 64) return MF_ERANGE;
+    for (const char *p = text; *p; p++)
+        if (!find_glyph(*p)) return MF_EINVAL;
+    long long gx = x;
+    for (const char *p = text; *p; p++, gx += (MF_DRAW_GLYPH_W + 1) * (long long)scale) {
+        const glyph *g = find_glyph(*p);
+        for (int row = 0; row < MF_DRAW_GLYPH_H; row++)
+            for (int col = 0; col < MF_DRAW_GLYPH_W; col++) {
+                if (!(g->rows[row] >> (MF_DRAW_GLYPH_W - 1 - col) & 1)) continue;
+                long long px = gx + (long long)col * scale, py = (long long)y + (long long)row * scale;
+                fill_clipped(img, px, py, px + scale - 1, py + scale - 1, colour);
+            }
+    }
+    return MF_OK;
+}

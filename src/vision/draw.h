@@ -14,4 +14,19 @@ int mf_draw_rect(mf_image *img, int x1, int y1, int x2, int y2, int thickness, c
 /* Fills the disc of RADIUS (>= 0; 0 is one pixel) centred on (CX, CY):
  * pixels with dx^2 + dy^2 <= radius^2. Returns MF_OK, MF_EINVAL or MF_ERANGE. */
 int mf_draw_dot(mf_image *img, int cx, int cy, int radius, const uint8_t colour[3]);
+
+/* Each glyph of the built-in font is MF_DRAW_GLYPH_W x MF_DRAW_GLYPH_H
+ * cells, advanced by MF_DRAW_GLYPH_W + 1; a cell is SCALE x SCALE pixels. */
+#define MF_DRAW_GLYPH_W 3
+#define MF_DRAW_GLYPH_H 5
+
+/* Width in pixels of TEXT drawn at SCALE (0 for an empty string). */
+int mf_draw_text_width(const char *text, int scale);
+
+/* Writes TEXT with its top-left corner at (X, Y), SCALE (1..64) pixels per
+ * font cell, in COLOUR; only the glyph's set cells are drawn. The font (our
+ * own 3x5 design) has the digits, ' ', '.', '-', '#', '%' and the letters
+ * of "face" ('a', 'c', 'e', 'f'). Returns MF_OK, MF_EINVAL (NULL, a
+ * character outside the font: nothing drawn) or MF_ERANGE. */
+int mf_draw_text(mf_image *img, int x, int y, const char *text, int scale, const uint8_t colour[3]);
 #endif

@@ -4,7 +4,7 @@
  * its failure behaviour: tampering gives MF_EAUTH, bad arguments MF_EINVAL. */
 #include "mf_test.h"
 #include "aes256.h"
-#include "store_crypto_soft.h"
+#include "mcuface/mf_crypto_soft.h"
 #include "support/store_fixture.h"
 #include "gcm_known_answers.h"
 #include "mcuface/mf_status.h"

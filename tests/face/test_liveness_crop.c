@@ -3,7 +3,7 @@
 #include "mf_test.h"
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_status.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>

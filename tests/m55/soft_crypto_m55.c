@@ -5,7 +5,7 @@
  * (516-byte template, 84-byte AAD) round-trips. Prints
  * `soft_crypto_m55: N passed, M failed`; exits 1 on any failure. */
 #include "aes256.h"
-#include "store_crypto_soft.h"
+#include "mcuface/mf_crypto_soft.h"
 #include "mcuface/mf_status.h"
 #include "../crypto/gcm_known_answers.h"
 #include <stdio.h>

@@ -23,7 +23,7 @@
 #include "mcuface/mf_status.h"
 #include "mf_image_file.h"
 #include "face/detect_yunet.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include "nn/graph.h"
 #include "vision/resize.h"
 #include "vision/to_tensor.h"
@@ -156,7 +156,7 @@ static int liveness_input(const char *model_path, const char *image_path, const 
         return fail("crop", err);
     static const float zero[3] = {0, 0, 0}, one[3] = {1, 1, 1};
     mf_tensor *in = mf_model_input(&m, 0);
-    err = in->dtype == MF_DTYPE_S8 ? mf_image_to_tensor_s8(&crop, in->data, zero, one, 1, in->scale, in->zero_point)
+    err = in->dtype == MF_DTYPE_INT8 ? mf_image_to_tensor_s8(&crop, in->data, zero, one, 1, in->scale, in->zero_point)
                                    : mf_image_to_tensor_f32(&crop, in->data, zero, one, 1);
     if (err) return fail("to tensor", err);
     int status = write_file(out_path, in->data, tensor_bytes(in));

@@ -2,8 +2,8 @@
 #ifndef MF_STORE_FIXTURE_H
 #define MF_STORE_FIXTURE_H
 #include "mcuface/mf_store.h"
-#include "mf_store_posix.h"
-#include "store_crypto_soft.h"
+#include "mcuface/mf_crypto_mbedtls.h"
+#include "mcuface/mf_crypto_soft.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -233,6 +233,50 @@ static void test_draw(void)
     MF_CHECK_EQ_INT(mf_draw_dot(&img3, 0, 0, 1, NULL), MF_EINVAL);
 }
 
+/* Text: "10." at scale 1 and 2 against the glyphs written out by hand. */
+static void test_draw_text(void)
+{
+    static const char *const expect[5] = {
+        /* 1   0   .  (3 cells + 1 gap each) */
+        ".#..###....",
+        "##..#.#....",
+        ".#..#.#....",
+        ".#..#.#....",
+        "###.###..#.",
+    };
+    uint8_t buf[12 * 7] = {0};
+    mf_image img = {buf, 12, 7, 12, 1};
+    const uint8_t white[3] = {255, 255, 255};
+    MF_CHECK_EQ_INT(mf_draw_text_width("10.", 1), 11);
+    MF_CHECK_EQ_INT(mf_draw_text(&img, 0, 1, "10.", 1, white), MF_OK);
+    int wrong = 0;
+    for (int y = 0; y < 7; y++)
+        for (int x = 0; x < 12; x++) {
+            int want = y >= 1 && y <= 5 && x < 11 && expect[y - 1][x] == '#';
+            wrong += (buf[y * 12 + x] == 255) != want;
+        }
+    MF_CHECK_EQ_INT(wrong, 0);
+    /* scale 2: every cell is a 2x2 block */
+    uint8_t big[24 * 10] = {0};
+    mf_image img2 = {big, 24, 10, 24, 1};
+    MF_CHECK_EQ_INT(mf_draw_text(&img2, 0, 0, "10.", 2, white), MF_OK);
+    wrong = 0;
+    for (int y = 0; y < 10; y++)
+        for (int x = 0; x < 24; x++) wrong += (big[y * 24 + x] == 255) != (x < 22 && expect[y / 2][x / 2] == '#');
+    MF_CHECK_EQ_INT(wrong, 0);
+    /* clipping: partly and wholly outside, extreme coordinates */
+    MF_CHECK_EQ_INT(mf_draw_text(&img, -2, -3, "8", 1, white), MF_OK);
+    MF_CHECK_EQ_INT(mf_draw_text(&img, INT_MAX, INT_MIN, "888", 64, white), MF_OK);
+    /* a character outside the font draws nothing */
+    uint8_t before[sizeof buf];
+    memcpy(before, buf, sizeof buf);
+    MF_CHECK_EQ_INT(mf_draw_text(&img, 0, 0, "1z", 1, white), MF_EINVAL);
+    MF_CHECK(memcmp(before, buf, sizeof buf) == 0);
+    MF_CHECK_EQ_INT(mf_draw_text(&img, 0, 0, NULL, 1, white), MF_EINVAL);
+    MF_CHECK_EQ_INT(mf_draw_text(&img, 0, 0, "1", 0, white), MF_EINVAL);
+    MF_CHECK_EQ_INT(mf_draw_text(&img, 0, 0, "1", 65, white), MF_ERANGE);
+}
+
 int main(void)
 {
     MF_RUN(test_image_checks);
@@ -244,5 +288,6 @@ int main(void)
     MF_RUN(test_nms_hand_set);
     MF_RUN(test_nms_random_vs_reference);
     MF_RUN(test_draw);
+    MF_RUN(test_draw_text);
     return mf_test_summary();
 }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_model.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 #include "cli_args.h"
 
 /* Prints "mcuface: WHAT: reason" for a negative status and returns 1 (the
@@ -90,6 +90,15 @@ int cli_detector_open(cli_detector *cd, const char *name_or_file, cli_precision 
 /* Plans (again, if the size changed) for an image of W x H at LONG_SIDE. */
 int cli_detector_prepare(cli_detector *cd, int32_t width, int32_t height, int32_t long_side);
 void cli_detector_close(cli_detector *cd);
+
+/* One stderr remark when a detection at LONG_SIDE probably missed small
+ * faces: the image was shrunk more than 1.5x to the network input and no
+ * face was found, or the smallest face found is under 12 network pixels
+ * (near the smallest the detector sees: smaller ones are lost). On the 24
+ * multiface photos at 320 this flags exactly the 6 where --size 0 finds
+ * many more faces (docs: README "detect"). */
+void cli_remark_small_faces(const char *image_path, const mf_image *img, long long_side, const mf_face *faces,
+                            int count);
 
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_is_tty(void);

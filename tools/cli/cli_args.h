@@ -83,7 +83,8 @@ void cli_args_print_help(const cli_command *cmd, FILE *out);
     CLI_OPT("--size", CLI_ARG_LONG, T, size, "N",                                                              \
             "detector input long side in pixels (default 320; 0 = the image's own size)", .min = 0, .max = 8192)
 #define CLI_OPTION_DETECTOR(T)                                                                                 \
-    CLI_OPT("--detector", CLI_ARG_STRING, T, detector, "NAME|FILE", "face detector (default " CLI_DEFAULT_DETECTOR ")")
+    CLI_OPT("--detector", CLI_ARG_STRING, T, detector, "NAME|FILE",                                            \
+            "face detector (default " CLI_DEFAULT_DETECTOR ")")
 #define CLI_OPTION_RECOGNIZER(T)                                                                               \
     CLI_OPT("--recognizer", CLI_ARG_STRING, T, recognizer, "NAME|FILE",                                        \
             "face recognizer (default " CLI_DEFAULT_RECOGNIZER ")")

@@ -165,6 +165,30 @@ void cli_detector_close(cli_detector *cd)
     memset(cd, 0, sizeof *cd);
 }
 
+#define REMARK_SHRINK 1.5f     /* image long side / network long side */
+#define REMARK_FACE_PIXELS 12  /* smallest face side worth trusting, network pixels */
+
+void cli_remark_small_faces(const char *image_path, const mf_image *img, long long_side, const mf_face *faces,
+                            int count)
+{
+    if (long_side <= 0) return;
+    int32_t nw = 0, nh = 0;
+    mf_detector_input_size(img->width, img->height, (int32_t)long_side, &nw, &nh);
+    if (nw <= 0 || (float)img->width <= REMARK_SHRINK * (float)nw) return;
+    float to_network = (float)nw / (float)img->width, smallest = 0;
+    for (int i = 0; i < count; i++) {
+        float w = faces[i].box[2] - faces[i].box[0], h = faces[i].box[3] - faces[i].box[1];
+        float side = (w > h ? w : h) * to_network;
+        if (i == 0 || side < smallest) smallest = side;
+    }
+    if (count > 0 && smallest >= REMARK_FACE_PIXELS) return;
+    fprintf(stderr,
+            "mcuface: remark: %s (%dx%d) was detected at %dx%d (--size %ld); %s: smaller faces may be missed, "
+            "try --size 0 (the image's own size) or a larger --size\n",
+            image_path, img->width, img->height, nw, nh, long_side,
+            count ? "the smallest face found is near the detector's limit" : "no face found");
+}
+
 int cli_is_tty(void) { return isatty(STDERR_FILENO); }
 
 void cli_progress(const char *label, size_t done, size_t total)

@@ -6,7 +6,7 @@
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_liveness.h"
 #include "cli.h"
-#include "mf_posix.h"
+#include "mcuface/mf_posix_file.h"
 
 typedef struct cli_liveness {
     mf_mapped_file files[MF_LIVENESS_MAX_MODELS];

@@ -13,7 +13,8 @@
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_store.h"
-#include "mf_store_posix.h"
+#include "mcuface/mf_crypto_mbedtls.h"
+#include "mcuface/mf_flash_file.h"
 
 /* 64 KiB: the usual NOR block-erase size; with 16-byte program units a
  * sector holds 97 record slots (docs/STORE.md), 95 of them usable. */
@@ -35,6 +36,8 @@ typedef struct cli_store_options {
     long sectors;         /* db init only */
     float threshold;      /* identify: 1:N threshold, negative = the store's default */
     int json, liveness, allow_duplicate;
+    int plaintext;                  /* export/import: the clear export format */
+    const char *passphrase_file;    /* export/import: key from a passphrase (PBKDF2) */
     const char *positional[CLI_STORE_MAX_POSITIONAL];
     int positional_count;
 } cli_store_options;
@@ -48,8 +51,11 @@ int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_opt
 
 /* The options naming the store, in every table of a store command. */
 #define CLI_STORE_OPTION_PATHS                                                                                  \
-    CLI_OPT("--db", CLI_ARG_STRING, cli_store_options, db, "FILE", "the encrypted enrollment store", .required = 1),        \
-    CLI_OPT("--key-file", CLI_ARG_STRING, cli_store_options, key_file, "KEY", "its 32-byte key file (default $MCUFACE_KEY_FILE)")
+    CLI_OPT("--db", CLI_ARG_STRING, cli_store_options, db, "FILE", "the encrypted enrollment store",            \
+            .required = 1),                                                                                     \
+    CLI_OPT("--key-file", CLI_ARG_STRING, cli_store_options, key_file, "KEY",                                   \
+            "its 32-byte key file (default $MCUFACE_KEY_FILE)")
+
 /* Checks that --db and a key file were given; 0 or 2 (usage error printed). */
 int cli_store_require_paths(const cli_store_options *opt);
 

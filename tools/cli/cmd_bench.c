@@ -44,10 +44,10 @@ static void fill_input(mf_tensor *t)
     for (size_t i = 0; i < count; i++) {
         s = s * 1664525u + 1013904223u;
         switch (t->dtype) {
-        case 1: ((float *)t->data)[i] = (float)(s >> 8) / 8388608.0f - 1.0f; break;
-        case 2: ((int8_t *)t->data)[i] = (int8_t)(s >> 24); break;
-        case 3: ((int32_t *)t->data)[i] = (int32_t)(s >> 24) - 128; break;
-        case 4: ((int16_t *)t->data)[i] = (int16_t)(s >> 16); break;
+        case MF_DTYPE_FLOAT32: ((float *)t->data)[i] = (float)(s >> 8) / 8388608.0f - 1.0f; break;
+        case MF_DTYPE_INT8: ((int8_t *)t->data)[i] = (int8_t)(s >> 24); break;
+        case MF_DTYPE_INT32: ((int32_t *)t->data)[i] = (int32_t)(s >> 24) - 128; break;
+        case MF_DTYPE_INT16: ((int16_t *)t->data)[i] = (int16_t)(s >> 16); break;
         default: ((uint8_t *)t->data)[i] = (uint8_t)(s >> 24); break;
         }
     }
@@ -63,7 +63,8 @@ typedef struct bench_args {
 static const cli_option bench_options[] = {
     CLI_OPT("--input", CLI_ARG_DIMS, bench_args, input, "WxH", "image size the model runs at (default 320x240)"),
     CLI_OPT("--runs", CLI_ARG_LONG, bench_args, runs, "N", "timed runs (default 20)", .min = 1, .max = 1000000),
-    CLI_OPT("--warmup", CLI_ARG_LONG, bench_args, warmup, "K", "untimed runs first (default 3)", .min = 0, .max = 1000000),
+    CLI_OPT("--warmup", CLI_ARG_LONG, bench_args, warmup, "K",
+        "untimed runs first (default 3)", .min = 0, .max = 1000000),
     CLI_OPTION_JSON(bench_args),
     CLI_OPTION_PRECISION(bench_args),
 };

@@ -35,14 +35,30 @@ static void print_table(const char *path, const mf_face *faces, int count)
     }
 }
 
+/* Boxes, landmarks and, above each box (inside it when the box touches the
+ * top), the table's row number and score on a box-coloured tag, so rows
+ * can be matched to boxes. */
 static int annotate(const char *out_path, mf_image *img, const mf_face *faces, int count)
 {
-    static const uint8_t box_colour[3] = {0, 255, 0}, point_colour[3] = {255, 0, 0};
+    static const uint8_t box_colour[3] = {0, 255, 0}, point_colour[3] = {255, 0, 0}, text_colour[3] = {0, 0, 0};
+    int side = img->width > img->height ? img->width : img->height;
+    int scale = 1 + side / 600, pad = scale;
+    int tag_height = MF_DRAW_GLYPH_H * scale + 2 * pad;
     for (int i = 0; i < count; i++) {
         const mf_face *f = &faces[i];
         mf_draw_rect(img, (int)f->box[0], (int)f->box[1], (int)f->box[2], (int)f->box[3], 2, box_colour);
         for (int k = 0; k < 5; k++)
             mf_draw_dot(img, (int)f->landmarks[2 * k], (int)f->landmarks[2 * k + 1], 2, point_colour);
+    }
+    for (int i = 0; i < count; i++) { /* after every box, so no box covers a tag */
+        const mf_face *f = &faces[i];
+        char label[32];
+        snprintf(label, sizeof label, "%d %.3f", i + 1, f->score); /* as the table prints them */
+        int x = (int)f->box[0], y = (int)f->box[1] - tag_height;
+        if (y < 0) y = (int)f->box[1];
+        int w = mf_draw_text_width(label, scale) + 2 * pad;
+        mf_draw_rect(img, x, y, x + w - 1, y + tag_height - 1, tag_height, box_colour);
+        mf_draw_text(img, x + pad, y + pad, label, scale, text_colour);
     }
     return mf_image_save_png(out_path, img);
 }
@@ -58,11 +74,13 @@ typedef struct detect_args {
 static const cli_option detect_options[] = {
     CLI_OPTION_SIZE(detect_args),
     CLI_OPTION_JSON(detect_args),
-    CLI_OPT("-o", CLI_ARG_STRING, detect_args, out_path, "OUT.png", "the image with each box, its landmarks, row number and score"),
+    CLI_OPT("-o", CLI_ARG_STRING, detect_args, out_path, "OUT.png",
+        "the image with each box, its landmarks, row number and score"),
     CLI_OPTION_DETECTOR(detect_args),
     CLI_OPT("--model", CLI_ARG_STRING, detect_args, detector, "NAME|FILE", "same as --detector"),
     CLI_OPTION_PRECISION(detect_args),
-    CLI_OPT("--threshold", CLI_ARG_FLOAT, detect_args, score_threshold, "S", "keep faces scoring above S (default 0.5)", .min = 0, .max = 1, .max_open = 1, .meaning = "a score"),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, detect_args, score_threshold, "S",
+        "keep faces scoring above S (default 0.5)", .min = 0, .max = 1, .max_open = 1, .meaning = "a score"),
 };
 
 const cli_command cli_detect_command = {
@@ -101,6 +119,7 @@ int cmd_detect(int argc, char **argv)
         if (count > MAX_FACES) count = MAX_FACES;
         if (a.json) print_json(faces, count, precision);
         else print_table(image_path, faces, count);
+        cli_remark_small_faces(image_path, &img, size, faces, count);
         if (out_path && (err = annotate(out_path, &img, faces, count)) != MF_OK) status = cli_fail(out_path, err);
     }
     cli_detector_close(&cd);

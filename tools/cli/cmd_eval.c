@@ -22,14 +22,19 @@ typedef struct widerface_args {
 } widerface_args;
 
 static const cli_option widerface_options[] = {
-    CLI_OPT("--data", CLI_ARG_STRING, widerface_args, data, "DIR", "WIDER FACE dev set (DIR/wider_dev_bbx_gt.txt)", .required = 1),
-    CLI_OPT("--size", CLI_ARG_LONG, widerface_args, size, "N", "detector input long side in pixels (default 0 = the image's own size, as the published APs)", .min = 0, .max = 8192),
+    CLI_OPT("--data", CLI_ARG_STRING, widerface_args, data, "DIR",
+        "WIDER FACE dev set (DIR/wider_dev_bbx_gt.txt)", .required = 1),
+    CLI_OPT("--size", CLI_ARG_LONG, widerface_args, size, "N",
+        "detector input long side in pixels (default 0 = the image's own size, as the published APs)",
+        .min = 0, .max = 8192),
     CLI_OPTION_JSON(widerface_args),
     CLI_OPTION_DETECTOR(widerface_args),
     CLI_OPT("--model", CLI_ARG_STRING, widerface_args, detector, "NAME|FILE", "same as --detector"),
     CLI_OPTION_PRECISION(widerface_args),
-    CLI_OPT("--limit", CLI_ARG_LONG, widerface_args, limit, "K", "the first K images only (default 0 = all)", .min = 0, .max = (double)LONG_MAX),
-    CLI_OPT("--predictions", CLI_ARG_STRING, widerface_args, predictions, "OUT.jsonl", "every detection, one JSON line per image"),
+    CLI_OPT("--limit", CLI_ARG_LONG, widerface_args, limit, "K",
+        "the first K images only (default 0 = all)", .min = 0, .max = (double)LONG_MAX),
+    CLI_OPT("--predictions", CLI_ARG_STRING, widerface_args, predictions, "OUT.jsonl",
+        "every detection, one JSON line per image"),
 };
 
 const cli_command cli_eval_widerface_command = {

@@ -12,7 +12,8 @@ typedef struct info_args {
 } info_args;
 
 static const cli_option info_options[] = {
-    CLI_OPT("--input", CLI_ARG_DIMS, info_args, input, "WxH", "image size the model is planned for (default 320x240)"),
+    CLI_OPT("--input", CLI_ARG_DIMS, info_args, input, "WxH",
+        "image size the model is planned for (default 320x240)"),
     CLI_OPTION_PRECISION(info_args),
 };
 

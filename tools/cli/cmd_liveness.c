@@ -22,10 +22,13 @@ typedef struct liveness_args {
 
 static const cli_option liveness_options[] = {
     CLI_OPTION_JSON(liveness_args),
-    CLI_OPT("--threshold", CLI_ARG_FLOAT, liveness_args, threshold, "T", "live when the fused score is >= T (default: the liveness model file's)", .min = 0, .max = 1, .max_open = 0, .meaning = "a live score", .seen = CLI_SEEN(liveness_args, have_threshold)),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, liveness_args, threshold, "T",
+        "live when the fused score is >= T (default: the liveness model file's)",
+        .min = 0, .max = 1, .max_open = 0, .meaning = "a live score", .seen = CLI_SEEN(liveness_args, have_threshold)),
     CLI_OPTION_SIZE(liveness_args),
     CLI_OPTION_DETECTOR(liveness_args),
-    CLI_OPT("--models", CLI_ARG_STRINGS2, liveness_args, models, "V2 V1SE", "the two liveness models (default minifasnet_v2 minifasnet_v1se)"),
+    CLI_OPT("--models", CLI_ARG_STRINGS2, liveness_args, models, "V2 V1SE",
+        "the two liveness models (default minifasnet_v2 minifasnet_v1se)"),
     CLI_OPTION_PRECISION(liveness_args),
 };
 
@@ -69,6 +72,7 @@ int cmd_liveness(int argc, char **argv)
     status = 0;
     if (count < 0) status = cli_fail("detect", count);
     if (count > MAX_FACES) count = MAX_FACES;
+    if (count >= 0) cli_remark_small_faces(image_path, &img, size, faces, count);
     for (int i = 0; i < count && !status; i++) {
         err = mf_liveness_check(&cl.lv, &img, &faces[i], &results[i]);
         if (err) status = cli_fail("liveness", err);

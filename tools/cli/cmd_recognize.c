@@ -32,7 +32,9 @@ static const cli_option embed_options[] = {
 static const cli_option verify_options[] = {
     CLI_OPTION_JSON(recognize_args),
     CLI_OPTION_RECOGNIZER(recognize_args),
-    CLI_OPT("--threshold", CLI_ARG_FLOAT, recognize_args, threshold, "T", "same person when the cosine similarity is >= T (default: the recognizer file's)", .min = -1, .max = 1, .max_open = 0, .meaning = "a cosine", .seen = CLI_SEEN(recognize_args, have_threshold)),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, recognize_args, threshold, "T",
+        "same person when the cosine similarity is >= T (default: the recognizer file's)",
+        .min = -1, .max = 1, .max_open = 0, .meaning = "a cosine", .seen = CLI_SEEN(recognize_args, have_threshold)),
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, recognize_args, liveness, NULL, "skip the anti-spoofing check"),
     CLI_OPTION_DETECTOR(recognize_args),
     CLI_OPTION_SIZE(recognize_args),

@@ -201,10 +201,12 @@ typedef struct lfw_args {
 static const cli_option lfw_options[] = {
     CLI_OPT("--data", CLI_ARG_STRING, lfw_args, data, "DIR", "LFW (DIR/pairs.txt and the images)", .required = 1),
     CLI_OPTION_RECOGNIZER(lfw_args),
-    CLI_OPT("--folds", CLI_ARG_LONG, lfw_args, folds, "K", "the first K of the 10 folds (default 10)", .min = 1, .max = 10),
+    CLI_OPT("--folds", CLI_ARG_LONG, lfw_args, folds, "K",
+        "the first K of the 10 folds (default 10)", .min = 1, .max = 10),
     CLI_OPTION_JSON(lfw_args),
     CLI_OPTION_PRECISION(lfw_args),
-    CLI_OPT("--embeddings", CLI_ARG_STRING, lfw_args, embeddings, "FILE", "write every image's embedding to FILE, one line each (bench/lfw_thresholds.py)"),
+    CLI_OPT("--embeddings", CLI_ARG_STRING, lfw_args, embeddings, "FILE",
+        "write every image's embedding to FILE, one line each (bench/lfw_thresholds.py)"),
     CLI_OPT("--flip", CLI_ARG_FLAG, lfw_args, flip, NULL, "add the embedding of the mirrored face (test-time flip)"),
     CLI_OPT("--jobs", CLI_ARG_LONG, lfw_args, jobs, "N", "threads (default: one per core)", .min = 1, .max = 64),
 };

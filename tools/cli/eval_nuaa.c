@@ -115,12 +115,15 @@ typedef struct nuaa_args {
 static const cli_option nuaa_options[] = {
     CLI_OPT("--data", CLI_ARG_STRING, nuaa_args, data, "DIR", "NUAA frames (DIR/labels.txt)", .required = 1),
     CLI_OPTION_JSON(nuaa_args),
-    CLI_OPT("--threshold", CLI_ARG_FLOAT, nuaa_args, threshold, "T", "live when the fused score is >= T (default: the liveness model file's)", .min = 0, .max = 1, .max_open = 0, .meaning = "a live score", .seen = CLI_SEEN(nuaa_args, have_threshold)),
+    CLI_OPT("--threshold", CLI_ARG_FLOAT, nuaa_args, threshold, "T",
+        "live when the fused score is >= T (default: the liveness model file's)",
+        .min = 0, .max = 1, .max_open = 0, .meaning = "a live score", .seen = CLI_SEEN(nuaa_args, have_threshold)),
     CLI_OPTION_SIZE(nuaa_args),
     CLI_OPT("--scores", CLI_ARG_STRING, nuaa_args, scores, "OUT.tsv", "every frame's label and live score"),
     CLI_OPTION_DETECTOR(nuaa_args),
     CLI_OPTION_PRECISION(nuaa_args),
-    CLI_OPT("--limit", CLI_ARG_LONG, nuaa_args, limit, "K", "the first K frames only (default 0 = all)", .min = 0, .max = (double)LONG_MAX),
+    CLI_OPT("--limit", CLI_ARG_LONG, nuaa_args, limit, "K",
+        "the first K frames only (default 0 = all)", .min = 0, .max = (double)LONG_MAX),
 };
 
 const cli_command cli_eval_nuaa_command = {
