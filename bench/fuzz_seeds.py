@@ -81,13 +81,13 @@ def models(out):
                  stride=2, padding=1, act="relu")
     y = g.pool2d(y, "max", (2, 2), (2, 2))
     g.output(g.mean(y, (1, 2)), "y")
-    write(out, "conv_pool.mfm", g.save())
+    write(out, "conv_pool.seed", g.save())
 
     g = mfm.Graph()
     x = g.input("x", [1, 6])
     y = g.fully_connected(x, rng.standard_normal((5, 6)).astype(np.float32), act="none")
     g.output(g.softmax(g.l2_normalize(y)), "y")
-    write(out, "fc_softmax.mfm", g.save())
+    write(out, "fc_softmax.seed", g.save())
 
     g = mfm.Graph()
     x = g.input("x", [1, 4, 4, 2])
@@ -97,14 +97,14 @@ def models(out):
     r = g.resize(c, "nearest", size=(8, 8))
     s = g.slice(g.reshape(r, (1, 64, 4)), 2, 1, 2)
     g.output(g.add(s, s), "y")
-    write(out, "shapes.mfm", g.save())
+    write(out, "shapes.seed", g.save())
 
     g = mfm.Graph()
     x = g.input("x", [1, 3, 5])
     ln = g.layer_norm(x, np.ones(5, np.float32), np.zeros(5, np.float32))
     m = g.matmul(ln, ln, transpose_b=True)
     g.output(m, "y")
-    write(out, "layernorm_matmul.mfm", g.save())
+    write(out, "layernorm_matmul.seed", g.save())
 
     g = mfm.Graph()
     x = g.input("x", [1, 4, 4, 2])
@@ -115,7 +115,7 @@ def models(out):
     c = g.op(mfm.CONV2D, [q, w, bias], [1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0], dtype=mfm.S8)
     g.set_quant(c, 0.04, -2)
     g.output(g.dequantize(c), "y")
-    write(out, "int8_conv.mfm", g.save())
+    write(out, "int8_conv.seed", g.save())
 
 
 def main():
