@@ -40,6 +40,7 @@ static const cli_option identify_options[] = {
         "1:N match when the cosine score is >= T (default: the store's; docs/STORE.md \"Thresholds\")",
         .min = 0, .max = 1, .max_open = 0, .meaning = "a cosine"),
     CLI_OPTION_RECOGNIZER(cli_store_options),
+    CLI_OPTION_DETECTOR(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),
 };
@@ -59,7 +60,7 @@ int cmd_identify(int argc, char **argv)
     cli_store cs;
     if (cli_store_open(&cs, opt.db, opt.key_file)) return 1;
     cli_face_models models;
-    if (cli_face_models_open(&models, opt.recognizer, opt.precision, opt.liveness, opt.size)) {
+    if (cli_face_models_open(&models, &opt)) {
         cli_store_close(&cs);
         return 1;
     }
