@@ -40,16 +40,6 @@ int cli_parse_long(const char *name, const char *text, long min, long max, long 
     return 0;
 }
 
-int cli_parse_threshold(const char *text, float min, float *out)
-{
-    char *end;
-    float v = strtof(text, &end);
-    if (end == text || *end || !(v >= min && v <= 1))
-        return cli_usage_error("--threshold wants a cosine in [%g, 1], got '%s'", (double)min, text);
-    *out = v;
-    return 0;
-}
-
 const char *cli_model_path(const char *name)
 {
     static char path[8192];
