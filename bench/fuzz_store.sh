@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}
 OUT=${FUZZ_OUT:-/tmp/mf_fuzz_store}
 mkdir -p "$OUT" tests/store/corpus/mount tests/store/corpus/import
-CORE="src/status.c src/store/*.c port/posix/store_crypto_mbedtls.c tests/support/store_fixture.c tests/support/store_fuzz_entry.c"
-FLAGS="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc -Itests -Iport/posix"
+# The fixture links both crypto hooks (mbedtls and the portable port/soft_crypto).
+CORE="src/status.c src/crc32.c src/store/*.c port/posix/store_crypto_mbedtls.c port/soft_crypto/*.c tests/support/store_fixture.c tests/support/store_fuzz_entry.c"
+INCLUDES="-Iinclude -Isrc -Itests -Iport/posix -Iport/soft_crypto"
+FLAGS="-g -O1 -std=c11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $INCLUDES"
 # Seeds: real flash images and export files in the fuzz geometry.
-clang -g -O1 -std=c11 -Iinclude -Isrc -Itests -Iport/posix tests/store/store_seed_gen.c $CORE -lmbedcrypto -lm -o "$OUT/seed_gen"
+clang -g -O1 -std=c11 $INCLUDES tests/store/store_seed_gen.c $CORE -lmbedcrypto -lm -o "$OUT/seed_gen"
 mkdir -p "$OUT/seeds/mount" "$OUT/seeds/import"
 "$OUT/seed_gen" "$OUT/seeds/mount" "$OUT/seeds/import"
 for target in mount import; do

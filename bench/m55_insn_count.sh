@@ -9,7 +9,7 @@
 #   start       reset to the first fw_mark_setup (.data copy, .bss zero, semihosting init)
 #   setup       fw_mark_setup: model open (CRC of each blob), plans, store mount; per image the detector plan + bind
 #   detect_pre  fw_mark_detect: mf_detect's checks, resize + quantization into the detector input
-#   detect_net  the `bl mf_model_run` inside mf_detect: the detector network
+#   detect_net  the `bl mf_model_run` inside mf_detect_frame (mf_detect calls it): the detector network
 #   decode      the instruction after it: scores, sort, prior decode, NMS
 #   liveness    fw_mark_liveness: two crops, two MiniFASNet networks, softmax fusion
 #   align       fw_mark_align: similarity estimate + warp to 112x112
@@ -34,12 +34,12 @@ addr() {
 
 count() { # ELF NAME -> build-m55/insn_count_NAME.{log,txt}
   local elf=$1 name=$2
-  # The call to mf_model_run inside mf_detect, and the instruction after it.
+  # The call to mf_model_run inside mf_detect_frame (which mf_detect wraps), and the instruction after it.
   local disasm sites
-  disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=mf_detect "$elf")
+  disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=mf_detect_frame "$elf")
   sites=$(echo "$disasm" | awk '/^ +[0-9a-f]+:/ { a = $1; sub(":", "", a) }
     /bl[ \t].*<mf_model_run>/ { print a; found = 1; next } found { print a; exit }')
-  [ "$(echo "$sites" | wc -l)" -eq 2 ] || { echo "m55_insn_count: no call to mf_model_run in mf_detect" >&2; exit 1; }
+  [ "$(echo "$sites" | wc -l)" -eq 2 ] || { echo "m55_insn_count: no call to mf_model_run in mf_detect_frame" >&2; exit 1; }
   local marks="" stage
   for stage in setup detect liveness align embed match report; do
     marks+="mark=$(addr "$elf" fw_mark_$stage):${stage/detect/detect_pre},"

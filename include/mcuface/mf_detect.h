@@ -70,10 +70,12 @@ int mf_detector_plan(mf_detector *det, int32_t net_width, int32_t net_height, vo
  * size, kept until the next plan). Returns MF_OK, MF_ENOMEM or MF_ESTATE. */
 int mf_detector_bind(mf_detector *det, void *arena, size_t arena_bytes);
 
-/* Detects faces in IMAGE (RGB888, any size: resized to the planned network
- * size). Writes up to MAX_FACES faces sorted by score, highest first, and
- * returns how many were found (>= 0; may exceed MAX_FACES, only MAX_FACES are
- * written) or a negative mf_status. */
+/* Detects faces in IMAGE (RGB888, any size up to MF_IMAGE_MAX_SIDE: resized
+ * to the planned network size). Writes up to MAX_FACES faces sorted by
+ * score, highest first, and returns how many were found (>= 0; may exceed
+ * MAX_FACES, only MAX_FACES are written) or a negative mf_status (MF_ESTATE
+ * before bind, MF_EINVAL for a bad image or arguments, MF_ERANGE for an
+ * image beyond the mf_image limits). */
 int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *options, mf_face *faces,
               int max_faces);
 

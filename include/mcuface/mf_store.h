@@ -1,20 +1,24 @@
 /* Enrollment database: identities (id, UTF-8 name, 1..MF_STORE_MAX_TEMPLATES
- * int8 templates) kept in a power-loss-safe log on NOR flash, templates
- * encrypted and authenticated (AES-256-GCM through a crypto hook), and a RAM
- * gallery for fast 1:N search. The on-flash format, export file format and
+ * int8 templates) kept in a power-loss-safe log on NOR flash, templates and
+ * names encrypted and authenticated (AES-256-GCM through a crypto hook),
+ * deletions and high-water marks authenticated, multi-record operations
+ * (add_samples, import) atomic, and a RAM gallery for fast 1:N search.
+ * Threads: see mf_store_config.lock. The on-flash format, export file format and
  * recovery rules are specified in docs/STORE.md.
  *
  * Memory: the store never allocates. The caller provides the mf_store struct
  * and one RAM buffer sized by mf_store_ram_size; both must outlive the store.
  * Every function returns MF_OK (0), a count (>= 0) where documented, or a
- * negative mf_status. A failed operation leaves flash and RAM as they were,
- * except MF_EIO (the medium failed mid-operation: remount to recover).
+ * negative mf_status. A failed operation leaves the stored state and RAM as
+ * they were (a batch that fails half way may leave uncommitted records on
+ * flash, which never count and are collected later), except MF_EIO (the
+ * medium failed mid-operation: remount to recover; atomicity still holds).
  *
  * Thread safety: one mf_store is used by one thread at a time (calls must
  * not overlap, reads included: a search and a write would race on the RAM
- * gallery); separate stores are independent. Callers that share a store
- * between threads or processes serialise around it.
- */
+ * gallery) unless the configuration's lock hooks serialise them; separate
+ * stores are independent. Two processes on one medium need an external lock
+ * as well (the host CLI takes an advisory lock on the db file). */
 #ifndef MCUFACE_MF_STORE_H
 #define MCUFACE_MF_STORE_H
 #include "mcuface/mf_flash.h"
@@ -42,6 +46,7 @@
  * seal: encrypts LEN bytes of PLAIN into CIPHER (LEN may be 0) and writes TAG.
  * open: verifies TAG and decrypts; returns MF_EAUTH on mismatch (CIPHER/PLAIN
  *       contents then undefined), never a partial success.
+ * Both must allow in-place operation (CIPHER == PLAIN; exports use it).
  * random: fills BUF with LEN unpredictable bytes (nonces). */
 typedef struct mf_store_crypto {
     void *ctx;
@@ -62,13 +67,28 @@ typedef struct mf_store_config {
     float threshold_verify;         /* 0 = MF_STORE_THRESHOLD_VERIFY_DEFAULT */
     float threshold_identify;       /* 0 = MF_STORE_THRESHOLD_IDENTIFY_DEFAULT */
     float threshold_duplicate;      /* 0 = MF_STORE_THRESHOLD_DUPLICATE_DEFAULT */
+    /* Optional lock hooks (both or neither), as littlefs has: every public
+     * function that reads or writes the store state (mount included) calls
+     * lock(lock_ctx) first and unlock(lock_ctx) when done; a lock error is
+     * returned as is and nothing else happens. Without them one mf_store must
+     * not be used from two threads at once (concurrent read-only calls are
+     * fine only while no write runs). Hooks serialize one process; two
+     * processes sharing one medium need an external lock (the host CLI takes
+     * an advisory file lock). The hooks must not call back into the store. */
+    int (*lock)(void *lock_ctx);
+    void (*unlock)(void *lock_ctx);
+    void *lock_ctx;
 } mf_store_config;
+
+/* Largest max_identities / max_templates: keeps every RAM size product far
+ * from wrapping, also in 32-bit arithmetic. */
+#define MF_STORE_MAX_CAPACITY (1u << 22)
 
 /* What mount found, for reporting. */
 typedef struct mf_store_stats {
     uint32_t records_valid;       /* committed, CRC and tag good */
     uint32_t records_corrupt;     /* CRC failed: damaged, skipped (each costs only itself) */
-    uint32_t records_auth_failed; /* CRC good but the GCM tag failed: tampered, never used */
+    uint32_t records_auth_failed; /* CRC good but the GCM tag failed: tampered or forged, never used */
     uint32_t records_uncommitted; /* interrupted writes, ignored */
     uint32_t records_duplicate;   /* extra copies left by an interrupted garbage collection */
     uint32_t sectors_bad_header;  /* non-blank sectors whose header failed its CRC */
@@ -109,6 +129,13 @@ typedef struct mf_store {
     uint32_t next_seq, next_id, next_gen;
     mf_store_stats stats;
     int mounted;
+    /* key and batch state (src/store/mount.c, log.c) */
+    int key_confirmed;            /* a header or a record authenticated under this key */
+    uint32_t crc_valid_records;
+    uint32_t pend_commit, pend_tag; /* batch whose commit record mount found */
+    int pend_found, rollforward;  /* rollforward: its other commit markers still to set */
+    uint32_t batch_first, batch_commit, batch_tag, batch_left; /* batch being written */
+    uint64_t import_name_compares; /* name comparisons made by imports (tests check the scaling) */
 } mf_store;
 
 /* Bytes of RAM a store needs for this geometry and capacity; 0 when the
@@ -119,13 +146,20 @@ size_t mf_store_ram_size(const mf_flash *flash, uint32_t max_identities, uint32_
  * tag verify, builds the RAM gallery. A blank flash mounts as an empty store.
  * Writes nothing. Returns MF_OK; MF_EINVAL (bad config); MF_ENOMEM (ram too
  * small, or more live identities/templates than the configured capacity);
- * MF_EAUTH (the key does not match the one the store was written with);
+ * MF_EAUTH (the key does not match the one the store was written with: a
+ * header's key check fails, or records exist and none authenticates under
+ * this key, e.g. when the only header is damaged);
  * MF_EUNSUPPORTED (a newer format version); MF_EIO. STATS may be NULL. */
 int mf_store_mount(mf_store *store, const mf_store_config *cfg, mf_store_stats *stats);
 
-/* Validates a name: 1..MF_STORE_NAME_MAX bytes of UTF-8 (no overlong forms,
- * surrogates or control characters). MF_OK, MF_EINVAL (NULL, empty, invalid
- * UTF-8) or MF_ERANGE (too long). */
+/* Validates a name: 1..MF_STORE_NAME_MAX bytes of well-formed UTF-8 (no
+ * overlong forms or surrogates) without characters that can make a display
+ * mislead: controls (C0, DEL, C1), format characters (Unicode category Cf:
+ * bidi embeddings, overrides, isolates and marks, zero-width characters,
+ * BOM, ...), and noncharacters. Names are compared byte for byte: callers
+ * should pass NFC (the core carries no normalisation tables; the host CLI
+ * normalises). MF_OK, MF_EINVAL (NULL, empty, invalid or refused) or
+ * MF_ERANGE (too long). */
 int mf_store_check_name(const char *name);
 
 #define MF_STORE_ALLOW_DUPLICATE 1u  /* enroll flag: skip the "already enrolled" face check */
@@ -144,8 +178,14 @@ int mf_store_check_name(const char *name);
 int mf_store_enroll(mf_store *store, const char *name, const float *samples, uint32_t n_samples,
                     unsigned flags, uint32_t *new_id, uint32_t *existing_id);
 
-/* Adds one more template (one float embedding) to identity ID. MF_ENOTFOUND,
- * MF_ENOSPC (flash, gallery, or the identity has MF_STORE_MAX_TEMPLATES). */
+/* Adds N (1..MF_STORE_MAX_TEMPLATES) templates, one per float embedding of
+ * MF_STORE_DIM values in EMBEDDINGS (read only), to identity ID, atomically:
+ * the N records are one batch (docs/STORE.md "Batches"), so after a power cut
+ * or MF_EIO either all N or none are there. MF_EINVAL (bad N, zero or
+ * non-finite embedding), MF_ENOTFOUND, MF_ENOSPC (flash, gallery, or the
+ * identity would exceed MF_STORE_MAX_TEMPLATES); nothing written on these. */
+int mf_store_add_samples(mf_store *store, uint32_t id, const float *embeddings, uint32_t n);
+/* mf_store_add_samples with N = 1. */
 int mf_store_add_sample(mf_store *store, uint32_t id, const float *embedding);
 
 /* Deletes identity ID and its templates. MF_ENOTFOUND when absent. */
@@ -182,21 +222,59 @@ int mf_store_wipe(mf_store *store);
 /* Copies the mount statistics (updated by later operations) into *OUT. */
 int mf_store_get_stats(const mf_store *store, mf_store_stats *out);
 
-/* Export file (docs/STORE.md "Export file"): versioned, CRC-checked, templates
- * in the clear (int8 + scale) so another device can import them under its own
- * key. mf_store_export_size returns the exact size in bytes (>= 0).
- * mf_store_export writes it into BUF (CAP bytes); *LEN gets the size. MF_ENOMEM
- * when CAP is too small. */
-int mf_store_export_size(const mf_store *store, size_t *size);
-int mf_store_export(const mf_store *store, uint8_t *buf, size_t cap, size_t *len);
+/* ---- Export files (docs/STORE.md "Export file") ----
+ * Sealed by default (version 2): the body is AES-256-GCM sealed through the
+ * caller's crypto hook, under the store's own key or one derived from a
+ * passphrase; the header records how the key was made (kdf, iterations,
+ * salt: authenticated, not secret) so an importer can derive it again. With
+ * MF_STORE_EXPORT_PLAINTEXT the clear version 1 file is written instead
+ * (templates and names readable by whoever holds the file). */
+#define MF_STORE_EXPORT_PLAINTEXT 2u   /* export/import flag: the clear version 1 format */
+#define MF_STORE_EXPORT_SALT_BYTES 16
+enum { MF_STORE_KDF_NONE = 0, MF_STORE_KDF_PBKDF2_SHA256 = 1 };
 
-/* Validates the whole file first (magic, version, CRC, lengths, names,
- * scales), then checks that everything fits, then enrolls each identity under
- * a fresh id (file ids are not kept). Returns the number of identities
- * imported, or MF_ECORRUPT / MF_EUNSUPPORTED (bad file), MF_EEXIST (a name is
- * already in use or repeated), MF_ENOSPC; on these errors nothing is written.
- * Under power loss each record is atomic (an identity appears with its first
- * template, later templates one by one); the file as a whole is not. */
-int mf_store_import(mf_store *store, const uint8_t *buf, size_t len);
+typedef struct mf_store_export_key {
+    const mf_store_crypto *crypto;  /* AES-256-GCM under the export key (borrowed; seal, open, random) */
+    uint32_t kdf;                   /* MF_STORE_KDF_NONE: a key as is (e.g. the store's own hook);
+                                       MF_STORE_KDF_PBKDF2_SHA256: PBKDF2-HMAC-SHA256 of a passphrase */
+    uint32_t kdf_iterations;        /* recorded for PBKDF2; ignored for KDF_NONE */
+    uint8_t kdf_salt[MF_STORE_EXPORT_SALT_BYTES];
+} mf_store_export_key;
+
+typedef struct mf_store_export_info {
+    uint32_t version;   /* 1 clear, 2 sealed */
+    int sealed;
+    uint32_t kdf, kdf_iterations;
+    uint8_t kdf_salt[MF_STORE_EXPORT_SALT_BYTES];
+} mf_store_export_info;
+
+/* Exact size in bytes of the export FLAGS asks for. */
+int mf_store_export_size(const mf_store *store, unsigned flags, size_t *size);
+/* Writes the export into BUF (CAP bytes, caller's); *LEN gets its size. KEY
+ * (borrowed) is required unless FLAGS has MF_STORE_EXPORT_PLAINTEXT. MF_ENOMEM
+ * when CAP is too small, MF_EINVAL for a missing key; on a sealing error BUF
+ * is zeroed. */
+int mf_store_export(const mf_store *store, const mf_store_export_key *key, unsigned flags, uint8_t *buf,
+                    size_t cap, size_t *len);
+/* Reads the header of an export file (no key needed): clear or sealed, and
+ * for a sealed one the kdf parameters. MF_ECORRUPT (not an export file),
+ * MF_EUNSUPPORTED (newer version or unknown kdf). */
+int mf_store_export_probe(const uint8_t *buf, size_t len, mf_store_export_info *info);
+
+/* Imports the export file in BUF (caller's; a sealed file is decrypted in
+ * place and its clear body zeroed afterwards, so BUF does not hold the file
+ * any more). A sealed file needs KEY with the kdf parameters of its header
+ * (mf_store_export_probe); a tampered file or a wrong key gives MF_EAUTH. A
+ * clear file is accepted only with MF_STORE_EXPORT_PLAINTEXT in FLAGS
+ * (MF_EAUTH otherwise: it proves nothing about its origin). Then the whole
+ * body is validated (MF_ECORRUPT / MF_EUNSUPPORTED), names are checked
+ * against the file and the store (MF_EEXIST), every template against the
+ * enrolled faces at threshold_duplicate unless FLAGS has
+ * MF_STORE_ALLOW_DUPLICATE (MF_EEXIST), and room (MF_ENOSPC). On any of
+ * these errors nothing is written. The identities are then written as one
+ * batch under fresh ids: after a power cut or MF_EIO either all of them or
+ * none are there. Returns the number imported. Cost: O((n + m) log n) name
+ * comparisons for n imported and m stored identities. */
+int mf_store_import(mf_store *store, const mf_store_export_key *key, unsigned flags, uint8_t *buf, size_t len);
 
 #endif

@@ -19,6 +19,17 @@ static int gcm_seal(void *ctx, const uint8_t nonce[MF_STORE_NONCE_BYTES], const 
 static int gcm_open(void *ctx, const uint8_t nonce[MF_STORE_NONCE_BYTES], const uint8_t *aad, size_t aad_len,
                     const uint8_t *cipher, size_t len, uint8_t *plain, const uint8_t tag[MF_STORE_TAG_BYTES])
 {
+    if (cipher == plain && len > 0) {
+        /* The hook contract allows in place; mbedtls decryption does not. */
+        uint8_t *tmp = malloc(len);
+        if (!tmp) return MF_ENOMEM;
+        int rc = mbedtls_gcm_auth_decrypt(ctx, len, nonce, MF_STORE_NONCE_BYTES, aad, aad_len, tag,
+                                          MF_STORE_TAG_BYTES, cipher, tmp);
+        if (rc == 0) memcpy(plain, tmp, len);
+        mbedtls_platform_zeroize(tmp, len);
+        free(tmp);
+        return rc == 0 ? MF_OK : MF_EAUTH;
+    }
     int rc = mbedtls_gcm_auth_decrypt(ctx, len, nonce, MF_STORE_NONCE_BYTES, aad, aad_len, tag, MF_STORE_TAG_BYTES,
                                       cipher, plain);
     return rc == 0 ? MF_OK : MF_EAUTH;

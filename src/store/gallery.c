@@ -42,7 +42,7 @@ struct mf_store_ident *mf_gallery_insert(mf_store *s, uint32_t id)
     return e;
 }
 
-static void remove_template(mf_store *s, uint32_t t)
+void mf_gallery_remove_template(mf_store *s, uint32_t t)
 {
     uint32_t last = s->n_templates - 1;
     if (t != last) {
@@ -56,7 +56,7 @@ static void remove_template(mf_store *s, uint32_t t)
 void mf_gallery_remove(mf_store *s, uint32_t id)
 {
     for (uint32_t t = 0; t < s->n_templates;) {
-        if (s->tmeta[t].owner == id) remove_template(s, t);
+        if (s->tmeta[t].owner == id) mf_gallery_remove_template(s, t);
         else t++;
     }
     uint32_t i = lower_bound(s, id);
@@ -93,6 +93,10 @@ int mf_gallery_add_template(mf_store *s, struct mf_store_ident *ident, const uin
     s->tmeta[t].scale = scale;
     s->tmeta[t].inv_norm = mf_template_inv_norm(q);
     s->n_templates++;
-    ident->tseq[ident->n_templates++] = seq;
+    /* Kept in sequence order (enrollment first), whatever order mount finds
+     * the records in, so exports are the same before and after a remount. */
+    uint32_t i = ident->n_templates++;
+    for (; i > 0 && ident->tseq[i - 1] > seq; i--) ident->tseq[i] = ident->tseq[i - 1];
+    ident->tseq[i] = seq;
     return MF_OK;
 }

@@ -7,8 +7,8 @@
 #include "store/store_internal.h"
 #include <string.h>
 
-static uint32_t body_bytes(const mf_store *s) { return mf_align_up(RB_BYTES, s->cfg.flash->prog_size); }
-static uint32_t unit_bytes(const mf_store *s) { return mf_align_up(4, s->cfg.flash->prog_size); }
+static uint32_t body_bytes(const mf_store *s) { return mf_store_body_bytes(s); }
+static uint32_t unit_bytes(const mf_store *s) { return mf_store_commit_unit_bytes(s); }
 
 static int io_failed(mf_store *s, int err)
 {
@@ -112,27 +112,34 @@ static int open_sector(mf_store *s, uint32_t i)
     return MF_OK;
 }
 
-static int program_slot(mf_store *s, uint32_t loc, const uint8_t *body)
+static int program_commit(mf_store *s, uint32_t loc)
 {
-    const mf_flash *f = s->cfg.flash;
-    uint32_t addr = mf_store_slot_addr(s, loc), body_n = body_bytes(s);
     uint8_t commit[256];
     memset(commit, 0xFF, sizeof commit);
     memset(commit, 0, 4);
-    int err = mf_flash_prog(f, addr, body, body_n);
-    if (!err) err = mf_flash_prog(f, addr + body_n, commit, unit_bytes(s));
+    int err = mf_flash_prog(s->cfg.flash, mf_store_slot_addr(s, loc) + body_bytes(s), commit, unit_bytes(s));
     return err ? io_failed(s, err) : MF_OK;
 }
 
-/* Copies the record at FROM verbatim (same seq, nonce and tag) to the next
- * slot of the active sector; returns its new location. */
+/* Programs BODY into slot LOC, then (COMMIT) its commit marker; a batch
+ * record waits for its batch's commit record instead. */
+static int program_slot(mf_store *s, uint32_t loc, const uint8_t *body, int commit)
+{
+    int err = mf_flash_prog(s->cfg.flash, mf_store_slot_addr(s, loc), body, body_bytes(s));
+    if (err) return io_failed(s, err);
+    return commit ? program_commit(s, loc) : MF_OK;
+}
+
+/* Copies the record at FROM verbatim (same seq, nonce and tag, and the same
+ * commit state) to the next slot of the active sector; returns its new
+ * location. */
 static int copy_record(mf_store *s, uint32_t from, uint32_t *to)
 {
     uint32_t loc = s->active * s->slots_per_sector + s->sectors[s->active].used;
-    int err = mf_flash_read(s->cfg.flash, mf_store_slot_addr(s, from), s->slot_buf, body_bytes(s));
+    int err = mf_flash_read(s->cfg.flash, mf_store_slot_addr(s, from), s->slot_buf, body_bytes(s) + 4);
     if (err) return io_failed(s, err);
     s->sectors[s->active].used++;
-    err = program_slot(s, loc, s->slot_buf);
+    err = program_slot(s, loc, s->slot_buf, mf_marker_set(s->slot_buf + body_bytes(s)));
     if (err) return err;
     s->sectors[sector_of(s, from)].live--;
     s->sectors[s->active].live++;
@@ -208,17 +215,23 @@ int mf_log_append(mf_store *s, uint32_t type, uint32_t id, const char *name, siz
                   const uint8_t *plain, uint32_t *loc_out, uint32_t *seq_out)
 {
     if (live_total(s) + 1 > mf_log_capacity(s)) return MF_ENOSPC;
-    if (s->next_seq == UINT32_MAX - 1) return MF_ENOSPC;
+    /* 0xFFFFFFFF is not a valid sequence number: running out is an error. */
+    if (s->next_seq >= UINT32_MAX - 1) return MF_ENOSPC;
     int err = need_slot(s);
     if (err) return err;
     uint32_t seq = s->next_seq;
+    uint32_t batch_commit = s->batch_left ? s->batch_commit : 0, batch_tag = s->batch_left ? s->batch_tag : 0;
+    if (s->batch_left && (seq > s->batch_commit || (s->batch_left == 1) != (seq == s->batch_commit)))
+        return MF_ESTATE;   /* a batch must be exactly the records announced */
     uint8_t *body = s->slot_buf;
-    err = mf_record_seal(s, body, type, seq, id, s->next_id, name, name_len, plain);
+    err = mf_record_seal(s, body, type, seq, id, s->next_id, batch_commit, batch_tag, name, name_len, plain);
     if (err) return err;
     uint32_t loc = s->active * s->slots_per_sector + s->sectors[s->active].used;
     s->sectors[s->active].used++;
     s->next_seq++;
-    err = program_slot(s, loc, body);
+    if (s->batch_left) s->batch_left--;
+    /* The commit record of a batch (its last) commits all of it. */
+    err = program_slot(s, loc, body, batch_commit == 0 || seq == batch_commit);
     if (err) return err;
     s->sectors[s->active].live++;
     s->stats.live_slots = live_total(s);
@@ -227,14 +240,99 @@ int mf_log_append(mf_store *s, uint32_t type, uint32_t id, const char *name, siz
     return MF_OK;
 }
 
-/* Sets the obsolete marker of every valid ENROLL record of ID (an interrupted
- * collection may have left two copies; both must go). */
+/* Sets the commit marker of every record in RAM with a sequence number in
+ * [LO, HI) that lacks one: after a batch's commit record, so that its records
+ * stand alone and the commit record may become garbage. */
+static int set_missing_markers(mf_store *s, uint32_t lo, uint32_t hi)
+{
+    uint8_t unit[4];
+    for (uint32_t i = 0; i < s->n_idents + s->n_templates; i++) {
+        uint32_t seq, loc;
+        if (i < s->n_idents) { seq = s->idents[i].enroll_seq; loc = s->idents[i].enroll_loc; }
+        else { seq = s->tmeta[i - s->n_idents].seq; loc = s->tmeta[i - s->n_idents].loc; }
+        if (loc == MF_NO_LOC || seq < lo || seq >= hi) continue;
+        int err = mf_flash_read(s->cfg.flash, mf_store_slot_addr(s, loc) + body_bytes(s), unit, 4);
+        if (err) return io_failed(s, err);
+        if (!mf_marker_set(unit) && (err = program_commit(s, loc)) != MF_OK) return err;
+    }
+    return MF_OK;
+}
+
+int mf_log_prepare_write(mf_store *s)
+{
+    if (!s->mounted) return MF_ESTATE;
+    if (!s->rollforward) return MF_OK;
+    int err = set_missing_markers(s, 1, s->pend_commit);
+    if (err) return err;
+    s->rollforward = 0;
+    s->pend_commit = s->pend_tag = 0;
+    return MF_OK;
+}
+
+int mf_log_batch_begin(mf_store *s, uint32_t n)
+{
+    s->batch_left = 0;
+    if (n == 0) return MF_EINVAL;
+    if ((uint64_t)live_total(s) + n > mf_log_capacity(s)) return MF_ENOSPC;
+    if ((uint64_t)s->next_seq + n >= UINT32_MAX - 1) return MF_ENOSPC;
+    if (n == 1) return MF_OK;   /* one record is atomic by itself */
+    const mf_store_crypto *c = s->cfg.crypto;
+    uint8_t tag[4];
+    int err = c->random(c->ctx, tag, sizeof tag);
+    if (err) return err;
+    s->batch_tag = mf_get_u32(tag) | 1u;   /* never 0, which means "no batch" */
+    s->batch_first = s->next_seq;
+    s->batch_commit = s->next_seq + n - 1;
+    s->batch_left = n;
+    return MF_OK;
+}
+
+int mf_log_batch_end(mf_store *s)
+{
+    if (s->batch_left != 0) return MF_ESTATE;
+    if (s->batch_commit == 0) return MF_OK;
+    int err = set_missing_markers(s, s->batch_first, s->batch_commit);
+    s->batch_first = s->batch_commit = s->batch_tag = 0;
+    return err;
+}
+
+void mf_log_batch_abort(mf_store *s, int err)
+{
+    if (s->batch_commit == 0) return;
+    if (s->batch_left == 0) {   /* the commit record is written: the batch stands */
+        s->batch_first = s->batch_commit = s->batch_tag = 0;
+        return;
+    }
+    /* Before the commit record: the batch never counts. Forget its RAM state
+     * and never reuse its sequence numbers (they are reserved on flash). */
+    if (err != MF_EIO) {
+        for (uint32_t i = 0; i < s->n_idents;) {
+            if (s->idents[i].enroll_seq >= s->batch_first) mf_gallery_remove(s, s->idents[i].id);
+            else i++;
+        }
+        for (uint32_t t = 0; t < s->n_templates;) {
+            if (s->tmeta[t].seq >= s->batch_first) {
+                struct mf_store_ident *e = mf_gallery_find(s, s->tmeta[t].owner);
+                if (e) e->n_templates--;   /* batch templates are the identity's last ones */
+                mf_gallery_remove_template(s, t);
+            } else {
+                t++;
+            }
+        }
+        if (s->next_seq <= s->batch_commit) s->next_seq = s->batch_commit + 1;
+        mf_log_recount(s);
+    }
+    s->batch_left = 0;
+    s->batch_first = s->batch_commit = s->batch_tag = 0;
+}
+
+/* Writes the deletion proof into the obsolete unit of every valid ENROLL
+ * record of ID (an interrupted collection may have left two copies; both must
+ * go). */
 int mf_log_mark_obsolete(mf_store *s, uint32_t id)
 {
     const mf_flash *f = s->cfg.flash;
     uint8_t mark[256];
-    memset(mark, 0xFF, sizeof mark);
-    memset(mark, 0, 4);
     uint8_t *slot = s->slot_buf;
     for (uint32_t sec = 0; sec < f->sector_count; sec++) {
         for (uint32_t k = 0; k < s->sectors[sec].used; k++) {
@@ -246,8 +344,10 @@ int mf_log_mark_obsolete(mf_store *s, uint32_t id)
                 continue;
             if ((err = mf_flash_read(f, addr, slot, s->slot_size)) != MF_OK) return io_failed(s, err);
             mf_record rec;
-            if (mf_record_classify(s, slot, &rec) != SLOT_VALID || rec.obsolete) continue;
-            err = mf_flash_prog(f, addr + body_bytes(s) + unit_bytes(s), mark, unit_bytes(s));
+            if (mf_record_classify(s, slot, &rec) != SLOT_VALID || mf_record_deleted(s, slot)) continue;
+            memset(mark, 0xFF, sizeof mark);
+            if ((err = mf_record_delete_proof(s, slot, mark)) != MF_OK) return err;
+            err = mf_flash_prog(f, addr + body_bytes(s) + unit_bytes(s), mark, mf_store_obsolete_unit_bytes(s));
             if (err) return io_failed(s, err);
         }
     }

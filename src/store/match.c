@@ -54,7 +54,8 @@ int mf_match_best(const mf_store *s, const int8_t *q, float q_inv, uint32_t *id,
     return 1;
 }
 
-int mf_store_identify(const mf_store *s, const float *embedding, float threshold, mf_store_match *out, uint32_t k)
+static int identify_locked(const mf_store *s, const float *embedding, float threshold, mf_store_match *out,
+                           uint32_t k)
 {
     if (!s || !s->mounted || !embedding || !out || k == 0 || k > MF_STORE_MAX_K) return MF_EINVAL;
     int8_t q[MF_STORE_DIM];
@@ -65,7 +66,17 @@ int mf_store_identify(const mf_store *s, const float *embedding, float threshold
     return (int)search(s, q, q_inv, threshold, out, k);
 }
 
-int mf_store_verify(const mf_store *s, uint32_t id, const float *embedding, float *score)
+int mf_store_identify(const mf_store *s, const float *embedding, float threshold, mf_store_match *out, uint32_t k)
+{
+    if (!s) return MF_EINVAL;
+    int err = mf_store_lock(s);
+    if (err) return err;
+    err = identify_locked(s, embedding, threshold, out, k);
+    mf_store_unlock(s);
+    return err;
+}
+
+static int verify_locked(const mf_store *s, uint32_t id, const float *embedding, float *score)
 {
     if (!s || !s->mounted || !embedding) return MF_EINVAL;
     if (!mf_gallery_find(s, id)) return MF_ENOTFOUND;
@@ -80,4 +91,14 @@ int mf_store_verify(const mf_store *s, uint32_t id, const float *embedding, floa
     }
     if (score) *score = best;
     return best >= s->cfg.threshold_verify ? 1 : 0;
+}
+
+int mf_store_verify(const mf_store *s, uint32_t id, const float *embedding, float *score)
+{
+    if (!s) return MF_EINVAL;
+    int err = mf_store_lock(s);
+    if (err) return err;
+    err = verify_locked(s, id, embedding, score);
+    mf_store_unlock(s);
+    return err;
 }

@@ -1,5 +1,7 @@
-/* Public store operations: each is one record appended to the log (or one
- * marker set), validated completely before anything is written. */
+/* Public store operations: each is one record appended to the log, one
+ * batch of records (docs/STORE.md "Batches"), or one deletion proof,
+ * validated completely before anything is written. Every public function
+ * runs under the configured lock hooks. */
 #include "store/store_internal.h"
 #include <string.h>
 
@@ -8,6 +10,16 @@ static int check_ready(const mf_store *s)
     if (!s) return MF_EINVAL;
     return s->mounted ? MF_OK : MF_ESTATE;
 }
+
+/* Runs CALL under the lock hooks; S was checked non-NULL. */
+#define LOCKED(s, call)                      \
+    do {                                     \
+        int lock_err_ = mf_store_lock(s);    \
+        if (lock_err_) return lock_err_;     \
+        int result_ = (call);                \
+        mf_store_unlock(s);                  \
+        return result_;                      \
+    } while (0)
 
 static int name_arg(const char *name, size_t *len)
 {
@@ -44,8 +56,8 @@ int mf_store_enroll_q(mf_store *s, const char *name, size_t name_len, const int8
     return MF_OK;
 }
 
-int mf_store_enroll(mf_store *s, const char *name, const float *samples, uint32_t n_samples, unsigned flags,
-                    uint32_t *new_id, uint32_t *existing_id)
+static int enroll_locked(mf_store *s, const char *name, const float *samples, uint32_t n_samples, unsigned flags,
+                         uint32_t *new_id, uint32_t *existing_id)
 {
     int err = check_ready(s);
     if (err) return err;
@@ -76,21 +88,55 @@ int mf_store_enroll(mf_store *s, const char *name, const float *samples, uint32_
             return MF_EEXIST;
         }
     }
+    if ((err = mf_log_prepare_write(s)) != MF_OK) return err;
     return mf_store_enroll_q(s, name, name_len, q, scale, new_id);
+}
+
+int mf_store_enroll(mf_store *s, const char *name, const float *samples, uint32_t n_samples, unsigned flags,
+                    uint32_t *new_id, uint32_t *existing_id)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, enroll_locked(s, name, samples, n_samples, flags, new_id, existing_id));
+}
+
+static int add_samples_locked(mf_store *s, uint32_t id, const float *embeddings, uint32_t n)
+{
+    int err = check_ready(s);
+    if (err) return err;
+    if (!embeddings || n == 0 || n > MF_STORE_MAX_TEMPLATES) return MF_EINVAL;
+    struct mf_store_ident *e = mf_gallery_find(s, id);
+    if (!e) return MF_ENOTFOUND;
+    if (e->n_templates + n > MF_STORE_MAX_TEMPLATES || s->n_templates + n > s->cfg.max_templates) return MF_ENOSPC;
+    /* Every embedding is checked before the first write; each is quantized
+     * again in the write loop (cheap, and keeps the stack at one template). */
+    float unit[MF_STORE_DIM];
+    for (uint32_t k = 0; k < n; k++)
+        if ((err = mf_template_normalize(embeddings + (size_t)k * MF_STORE_DIM, unit)) != MF_OK) return err;
+    if ((err = mf_log_prepare_write(s)) != MF_OK) return err;
+    if ((err = mf_log_batch_begin(s, n)) != MF_OK) return err;
+    for (uint32_t k = 0; k < n && !err; k++) {
+        int8_t q[MF_STORE_DIM];
+        float scale;
+        mf_template_normalize(embeddings + (size_t)k * MF_STORE_DIM, unit);
+        mf_template_quantize(unit, q, &scale);
+        err = mf_store_add_q(s, id, q, scale);
+    }
+    if (err) {
+        mf_log_batch_abort(s, err);
+        return err;
+    }
+    return mf_log_batch_end(s);
+}
+
+int mf_store_add_samples(mf_store *s, uint32_t id, const float *embeddings, uint32_t n)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, add_samples_locked(s, id, embeddings, n));
 }
 
 int mf_store_add_sample(mf_store *s, uint32_t id, const float *embedding)
 {
-    int err = check_ready(s);
-    if (err) return err;
-    if (!embedding) return MF_EINVAL;
-    struct mf_store_ident *e = mf_gallery_find(s, id);
-    if (!e) return MF_ENOTFOUND;
-    float unit[MF_STORE_DIM], scale;
-    if ((err = mf_template_normalize(embedding, unit)) != MF_OK) return err;
-    int8_t q[MF_STORE_DIM];
-    mf_template_quantize(unit, q, &scale);
-    return mf_store_add_q(s, id, q, scale);
+    return mf_store_add_samples(s, id, embedding, 1);
 }
 
 int mf_store_add_q(mf_store *s, uint32_t id, const int8_t *q, float scale)
@@ -107,18 +153,25 @@ int mf_store_add_q(mf_store *s, uint32_t id, const int8_t *q, float scale)
     return mf_gallery_add_template(s, e, plain, seq, loc, s->sectors[s->active].gen);
 }
 
-int mf_store_delete(mf_store *s, uint32_t id)
+static int delete_locked(mf_store *s, uint32_t id)
 {
     int err = check_ready(s);
     if (err) return err;
     if (!mf_gallery_find(s, id)) return MF_ENOTFOUND;
+    if ((err = mf_log_prepare_write(s)) != MF_OK) return err;
     if ((err = mf_log_mark_obsolete(s, id)) != MF_OK) return err;
     mf_gallery_remove(s, id);
     mf_log_recount(s);
     return MF_OK;
 }
 
-int mf_store_rename(mf_store *s, uint32_t id, const char *name)
+int mf_store_delete(mf_store *s, uint32_t id)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, delete_locked(s, id));
+}
+
+static int rename_locked(mf_store *s, uint32_t id, const char *name)
 {
     int err = check_ready(s);
     if (err) return err;
@@ -128,6 +181,7 @@ int mf_store_rename(mf_store *s, uint32_t id, const char *name)
     if (!e) return MF_ENOTFOUND;
     struct mf_store_ident *same = mf_gallery_find_name(s, name);
     if (same && same->id != id) return MF_EEXIST;
+    if ((err = mf_log_prepare_write(s)) != MF_OK) return err;
     uint32_t loc, seq;
     if ((err = mf_log_append(s, REC_RENAME, id, name, name_len, NULL, &loc, &seq)) != MF_OK) return err;
     e = mf_gallery_find(s, id);
@@ -140,17 +194,37 @@ int mf_store_rename(mf_store *s, uint32_t id, const char *name)
     return MF_OK;
 }
 
-int mf_store_wipe(mf_store *s)
+int mf_store_rename(mf_store *s, uint32_t id, const char *name)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, rename_locked(s, id, name));
+}
+
+static int wipe_locked(mf_store *s)
 {
     int err = check_ready(s);
     if (err) return err;
+    s->rollforward = 0;   /* nothing survives a wipe, no batch to finish */
+    s->pend_commit = s->pend_tag = 0;
     return mf_log_wipe(s);
+}
+
+int mf_store_wipe(mf_store *s)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, wipe_locked(s));
+}
+
+static int count_locked(const mf_store *s)
+{
+    int err = check_ready(s);
+    return err ? err : (int)s->n_idents;
 }
 
 int mf_store_count(const mf_store *s)
 {
-    int err = check_ready(s);
-    return err ? err : (int)s->n_idents;
+    if (!s) return MF_EINVAL;
+    LOCKED(s, count_locked(s));
 }
 
 static void fill_identity(const struct mf_store_ident *e, mf_store_identity *out)
@@ -160,7 +234,7 @@ static void fill_identity(const struct mf_store_ident *e, mf_store_identity *out
     memcpy(out->name, e->name, sizeof out->name);
 }
 
-int mf_store_get(const mf_store *s, uint32_t index, mf_store_identity *out)
+static int get_locked(const mf_store *s, uint32_t index, mf_store_identity *out)
 {
     int err = check_ready(s);
     if (err) return err;
@@ -170,7 +244,13 @@ int mf_store_get(const mf_store *s, uint32_t index, mf_store_identity *out)
     return MF_OK;
 }
 
-int mf_store_find_id(const mf_store *s, uint32_t id, mf_store_identity *out)
+int mf_store_get(const mf_store *s, uint32_t index, mf_store_identity *out)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, get_locked(s, index, out));
+}
+
+static int find_id_locked(const mf_store *s, uint32_t id, mf_store_identity *out)
 {
     int err = check_ready(s);
     if (err) return err;
@@ -181,7 +261,13 @@ int mf_store_find_id(const mf_store *s, uint32_t id, mf_store_identity *out)
     return MF_OK;
 }
 
-int mf_store_find_name(const mf_store *s, const char *name, mf_store_identity *out)
+int mf_store_find_id(const mf_store *s, uint32_t id, mf_store_identity *out)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, find_id_locked(s, id, out));
+}
+
+static int find_name_locked(const mf_store *s, const char *name, mf_store_identity *out)
 {
     int err = check_ready(s);
     if (err) return err;
@@ -192,9 +278,20 @@ int mf_store_find_name(const mf_store *s, const char *name, mf_store_identity *o
     return MF_OK;
 }
 
+int mf_store_find_name(const mf_store *s, const char *name, mf_store_identity *out)
+{
+    if (!s) return MF_EINVAL;
+    LOCKED(s, find_name_locked(s, name, out));
+}
+
+static int get_stats_locked(const mf_store *s, mf_store_stats *out)
+{
+    *out = s->stats;
+    return MF_OK;
+}
+
 int mf_store_get_stats(const mf_store *s, mf_store_stats *out)
 {
     if (!s || !out) return MF_EINVAL;
-    *out = s->stats;
-    return MF_OK;
+    LOCKED(s, get_stats_locked(s, out));
 }

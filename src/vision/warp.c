@@ -36,17 +36,27 @@ static int neighbour(const mf_image *src, int x, int y, int c, mf_border border)
     return src->data[(size_t)y * (size_t)src->stride + (size_t)x * (size_t)src->channels + (size_t)c];
 }
 
-/* Top-left source neighbour and 15-bit weights of destination pixel (X, Y). */
+/* Top-left source neighbour and 15-bit weights of destination pixel X of a row (row_at). */
 typedef struct sample_tap {
     int sx, sy;
     int w00, w01, w10, w11;
 } sample_tap;
 
-static inline sample_tap tap_at(const double inv[6], int x, int y)
+typedef struct row_origin {
+    int64_t x0, y0; /* source position of the row's x = 0, in 1/1024 pixel, plus the rounding delta */
+} row_origin;
+
+static inline row_origin row_at(const double inv[6], int y)
 {
     const int64_t round_delta = (1 << AB_BITS) / INTER_TAB / 2;
-    int64_t x0 = round_sat((inv[1] * y + inv[2]) * (1 << AB_BITS)) + round_delta;
-    int64_t y0 = round_sat((inv[4] * y + inv[5]) * (1 << AB_BITS)) + round_delta;
+    row_origin r = {round_sat((inv[1] * y + inv[2]) * (1 << AB_BITS)) + round_delta,
+                    round_sat((inv[4] * y + inv[5]) * (1 << AB_BITS)) + round_delta};
+    return r;
+}
+
+static inline sample_tap tap_at(const double inv[6], row_origin row, int x)
+{
+    int64_t x0 = row.x0, y0 = row.y0;
     /* Positions in 1/32 pixel; 64-bit shifts of negatives floor, as OpenCV's int shifts do. */
     int64_t px = (x0 + round_sat(inv[0] * x * (1 << AB_BITS))) >> (AB_BITS - INTER_BITS);
     int64_t py = (y0 + round_sat(inv[3] * x * (1 << AB_BITS))) >> (AB_BITS - INTER_BITS);
@@ -78,8 +88,9 @@ int mf_warp_affine(const mf_image *src, const double m[6], mf_border border, mf_
     const int cn = src->channels;
     for (int y = 0; y < dst->height; y++) {
         uint8_t *out = dst->data + (size_t)y * (size_t)dst->stride;
+        row_origin row = row_at(inv, y);
         for (int x = 0; x < dst->width; x++) {
-            sample_tap t = tap_at(inv, x, y);
+            sample_tap t = tap_at(inv, row, x);
             for (int c = 0; c < cn; c++) {
                 int sum = neighbour(src, t.sx, t.sy, c, border) * t.w00 +
                           neighbour(src, t.sx + 1, t.sy, c, border) * t.w01 +
@@ -120,8 +131,9 @@ int mf_warp_affine_frame(const mf_frame *src, const double m[6], mf_border borde
     if (err) return err;
     for (int y = 0; y < dst->height; y++) {
         uint8_t *out = dst->data + (size_t)y * (size_t)dst->stride;
+        row_origin row = row_at(inv, y);
         for (int x = 0; x < dst->width; x++) {
-            sample_tap t = tap_at(inv, x, y);
+            sample_tap t = tap_at(inv, row, x);
             uint8_t p00[3], p01[3], p10[3], p11[3];
             frame_neighbour(src, t.sx, t.sy, border, p00);
             frame_neighbour(src, t.sx + 1, t.sy, border, p01);

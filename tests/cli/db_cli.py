@@ -3,7 +3,7 @@ CLI on real LFW photos in a temporary directory. Covers init (db + 0600 key),
 enrollment (largest face, several images fused), the duplicate check, add,
 list, identify (right person, unknown person, spoof refused unless
 --no-liveness), rename and delete persisting across invocations, export and
-import into a db under another key, and key errors (wrong key, wrong size,
+import into a db under another key (sealed, passphrase, plaintext), and key errors (wrong key, wrong size,
 readable by others) leaving the db byte-identical.
 Usage: db_cli.py BUILD_DIR [SHARED_DIR]. Exit 77 (skip) without the models or
 the data."""
@@ -174,17 +174,46 @@ def main():
         fb = identify(cli, db, key, photos[PROBE_B])
         check(fb["id"] == id_b and fb["name"] == "General Powell", f"identify after rename: {fb}")
 
-        # export / import into a new db under a new key.
+        # export / import into a new db under a new key: sealed by default (store key),
+        # under a passphrase (PBKDF2), or --plaintext on request only.
         cli.ok("db", *base, "export", "gallery.exp")
+        with open(os.path.join(tmp, "gallery.exp"), "rb") as f:
+            sealed = f.read()
+        check(b"Tony Blair" not in sealed and b"General Powell" not in sealed, "sealed export hides the names")
         other = ["--db", "other.db", "--key-file", "other.key"]
         cli.ok("db", *other, "init")
-        cli.ok("db", *other, "import", "gallery.exp")
+        before_other = sha256(os.path.join(tmp, "other.db"))
+        cli.fails("importing a store-key export under another key", "db", *other, "import", "gallery.exp",
+                  expect="wrong key")
+        with open(os.path.join(tmp, "pass.txt"), "w") as f:
+            f.write("correct horse battery staple\n")
+        with open(os.path.join(tmp, "wrong.txt"), "w") as f:
+            f.write("incorrect horse\n")
+        cli.ok("db", *base, "export", "--passphrase-file", "pass.txt", "gallery.pexp")
+        cli.fails("passphrase export without --passphrase-file", "db", *other, "import", "gallery.pexp",
+                  expect="--passphrase-file")
+        cli.fails("wrong passphrase", "db", *other, "import", "--passphrase-file", "wrong.txt", "gallery.pexp",
+                  expect="wrong key or passphrase")
+        tampered = bytearray(open(os.path.join(tmp, "gallery.pexp"), "rb").read())
+        tampered[-20] ^= 1
+        with open(os.path.join(tmp, "tampered.pexp"), "wb") as f:
+            f.write(tampered)
+        cli.fails("tampered export", "db", *other, "import", "--passphrase-file", "pass.txt", "tampered.pexp",
+                  expect="modified")
+        check(sha256(os.path.join(tmp, "other.db")) == before_other, "refused imports left the db byte-identical")
+        cli.ok("db", *other, "import", "--passphrase-file", "pass.txt", "gallery.pexp")
         imported = sorted(identities(cli, "other.db", "other.key").values())
         check(imported == [("General Powell", 1), ("Tony Blair", 2)], f"import round trip: {imported}")
         fa = identify(cli, "other.db", "other.key", photos[PROBE_A])
         check(fa["name"] == "Tony Blair", f"identify in the imported db: {fa}")
         before_other = sha256(os.path.join(tmp, "other.db"))
-        cli.fails("importing the same names twice", "db", *other, "import", "gallery.exp", expect="already")
+        cli.fails("importing the same names twice", "db", *other, "import", "--passphrase-file", "pass.txt",
+                  "gallery.pexp", expect="already")
+        cli.ok("db", *base, "export", "--plaintext", "gallery.txt.exp")
+        with open(os.path.join(tmp, "gallery.txt.exp"), "rb") as f:
+            check(b"Tony Blair" in f.read(), "--plaintext export is the clear format")
+        cli.fails("plaintext import without --plaintext", "db", *other, "import", "gallery.txt.exp",
+                  expect="--plaintext")
         check(sha256(os.path.join(tmp, "other.db")) == before_other, "refused import left the db byte-identical")
 
         # key errors: nothing read, nothing written.

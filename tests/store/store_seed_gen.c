@@ -53,7 +53,11 @@ int main(int argc, char **argv)
             if (fixture_mount(&fx, &flash, 16, 32, NULL) != MF_OK) return 1;
             static uint8_t file[65536];
             size_t len;
-            if (mf_store_export(&fx.store, file, sizeof file, &len) != MF_OK) return 1;
+            mf_store_export_key key;
+            memset(&key, 0, sizeof key);
+            key.crypto = &fx.crypto;
+            unsigned flags = variant == 1 ? MF_STORE_EXPORT_PLAINTEXT : 0;  /* one clear, one sealed */
+            if (mf_store_export(&fx.store, &key, flags, file, sizeof file, &len) != MF_OK) return 1;
             snprintf(name, sizeof name, "export%d", variant);
             save(argv[2], name, file, len);
         }

@@ -286,10 +286,10 @@ static void test_export_import(void)
     fixture_embedding(600, e);
     MF_CHECK_EQ_INT(mf_store_add_sample(&fx.store, id, e), MF_OK);
     size_t size = 0, len = 0;
-    MF_CHECK_EQ_INT(mf_store_export_size(&fx.store, &size), MF_OK);
+    MF_CHECK_EQ_INT(mf_store_export_size(&fx.store, MF_STORE_EXPORT_PLAINTEXT, &size), MF_OK);
     uint8_t *file = malloc(size);
-    MF_CHECK_EQ_INT(mf_store_export(&fx.store, file, size - 1, &len), MF_ENOMEM);
-    MF_CHECK_EQ_INT(mf_store_export(&fx.store, file, size, &len), MF_OK);
+    MF_CHECK_EQ_INT(mf_store_export(&fx.store, NULL, MF_STORE_EXPORT_PLAINTEXT, file, size - 1, &len), MF_ENOMEM);
+    MF_CHECK_EQ_INT(mf_store_export(&fx.store, NULL, MF_STORE_EXPORT_PLAINTEXT, file, size, &len), MF_OK);
     MF_CHECK_EQ_INT(len, size);
     /* import into a different device (another key) */
     static uint8_t mem2[SECTOR * SECTORS];
@@ -300,8 +300,8 @@ static void test_export_import(void)
     store_fixture fy = {0};
     fixture_crypto(&fy, 2);
     MF_CHECK_EQ_INT(fixture_mount(&fy, &flash2, 64, 128, NULL), MF_OK);
-    MF_CHECK_EQ_INT(mf_store_import(&fy.store, file, len), 5);
-    MF_CHECK_EQ_INT(mf_store_import(&fy.store, file, len), MF_EEXIST);   /* names taken */
+    MF_CHECK_EQ_INT(mf_store_import(&fy.store, NULL, MF_STORE_EXPORT_PLAINTEXT, file, len), 5);
+    MF_CHECK_EQ_INT(mf_store_import(&fy.store, NULL, MF_STORE_EXPORT_PLAINTEXT, file, len), MF_EEXIST);   /* names taken */
     MF_CHECK_EQ_INT(mf_store_count(&fy.store), 5);
     mf_store_identity a, b;
     for (int i = 0; i < 5; i++) {
@@ -317,18 +317,18 @@ static void test_export_import(void)
     /* re-export of the imported store is byte-identical except ids and CRC:
      * compare sizes, and check that a corrupted copy is refused */
     size_t size2;
-    MF_CHECK_EQ_INT(mf_store_export_size(&fy.store, &size2), MF_OK);
+    MF_CHECK_EQ_INT(mf_store_export_size(&fy.store, MF_STORE_EXPORT_PLAINTEXT, &size2), MF_OK);
     MF_CHECK_EQ_INT(size2, size);
     file[40] ^= 1;
     store_fixture fz = {0};
     mf_flash_ram_format(&flash2);
     fixture_crypto(&fz, 3);
     MF_CHECK_EQ_INT(fixture_mount(&fz, &flash2, 64, 128, NULL), MF_OK);
-    MF_CHECK_EQ_INT(mf_store_import(&fz.store, file, len), MF_ECORRUPT);
+    MF_CHECK_EQ_INT(mf_store_import(&fz.store, NULL, MF_STORE_EXPORT_PLAINTEXT, file, len), MF_ECORRUPT);
     file[40] ^= 1;
-    MF_CHECK_EQ_INT(mf_store_import(&fz.store, file, len - 1), MF_ECORRUPT);
-    file[8] = 2;   /* newer version */
-    MF_CHECK_EQ_INT(mf_store_import(&fz.store, file, len), MF_EUNSUPPORTED);
+    MF_CHECK_EQ_INT(mf_store_import(&fz.store, NULL, MF_STORE_EXPORT_PLAINTEXT, file, len - 1), MF_ECORRUPT);
+    file[8] = 3;   /* newer version */
+    MF_CHECK_EQ_INT(mf_store_import(&fz.store, NULL, MF_STORE_EXPORT_PLAINTEXT, file, len), MF_EUNSUPPORTED);
     MF_CHECK_EQ_INT(mf_store_count(&fz.store), 0);
     free(file);
     fixture_release(&fx);

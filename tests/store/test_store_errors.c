@@ -74,8 +74,8 @@ static void test_wrong_key(void)
 static void tamper(uint32_t slot_index)
 {
     uint8_t *slot = mem + HEADER + slot_index * SLOT;
-    slot[48 + 100] ^= 0x40;
-    put_u32(slot + 628, crc32_ref(slot, 628));
+    slot[56 + 100] ^= 0x40;   /* ciphertext starts at 56, CRC at 636 (docs/STORE.md) */
+    put_u32(slot + 636, crc32_ref(slot, 636));
 }
 
 static void test_tampered_template(void)
@@ -196,11 +196,25 @@ static void test_newer_format_and_bad_geometry(void)
     store_fixture fx = {0};
     uint32_t a, b;
     setup(&fx, &a, &b);
-    /* header version 2 with a valid CRC: refused, not reformatted */
-    mem[4] = 2;
+    /* header version 3 with a valid CRC: refused, not reformatted */
+    mem[4] = 3;
     put_u32(mem + 56, crc32_ref(mem, 56));
     memcpy(snapshot, mem, sizeof mem);
     fixture_unmount(&fx);
+    MF_CHECK_EQ_INT(fixture_mount(&fx, &flash, 8, 16, NULL), MF_EUNSUPPORTED);
+    MF_CHECK(unchanged());
+    /* version 1 (names in the clear, unauthenticated deletes): refused too */
+    mem[4] = 1;
+    put_u32(mem + 56, crc32_ref(mem, 56));
+    memcpy(snapshot, mem, sizeof mem);
+    MF_CHECK_EQ_INT(fixture_mount(&fx, &flash, 8, 16, NULL), MF_EUNSUPPORTED);
+    MF_CHECK(unchanged());
+    /* a version 1 record, even without any valid header */
+    memset(mem, 0, 60);
+    uint8_t *rec = mem + HEADER;
+    rec[6] = 1;
+    put_u32(rec + 636, crc32_ref(rec, 636));
+    memcpy(snapshot, mem, sizeof mem);
     MF_CHECK_EQ_INT(fixture_mount(&fx, &flash, 8, 16, NULL), MF_EUNSUPPORTED);
     MF_CHECK(unchanged());
     /* geometry too small for a header and three records */

@@ -248,8 +248,186 @@ static void test_cut_everywhere(void)
     fixture_release(&fx);
 }
 
+/* ---- batches: an import and a multi-sample add, cut at every step ---- */
+
+enum { BATCH_IMPORT, BATCH_ADD_SAMPLES };
+#define FILLERS 2   /* garbage before the add: it then spans a collection (checked below) */
+static uint8_t import_file[8192];
+static size_t import_len;
+
+/* Garbage in three sectors, each also holding a live identity, so the batch
+ * that follows must collect garbage in the middle. */
+static int batch_op(mf_store *s, int kind, uint32_t keep);
+
+static int prelude(mf_store *s, int kind, uint32_t *keep)
+{
+    float e[MF_STORE_DIM];
+    char name[16];
+    for (uint32_t i = 0; i < 15; i++) {
+        uint32_t id;
+        fixture_embedding(300 + i, e);
+        snprintf(name, sizeof name, "g%u", (unsigned)i);
+        if (mf_store_enroll(s, name, e, 1, 0, &id, NULL) || mf_store_delete(s, id)) return 1;
+        if (i == 2) {
+            fixture_embedding(400, e);
+            if (mf_store_enroll(s, "p0", e, 1, 0, keep, NULL)) return 1;
+            fixture_embedding(401, e);
+            if (mf_store_add_sample(s, *keep, e)) return 1;
+        } else if (i % 5 == 3) {
+            fixture_embedding(410 + i, e);
+            snprintf(name, sizeof name, "p%u", (unsigned)i);
+            if (mf_store_enroll(s, name, e, 1, 0, NULL, NULL)) return 1;
+        }
+    }
+    /* before add_samples, the import too (and one delete): the flash is fuller */
+    if (kind != BATCH_ADD_SAMPLES) return 0;
+    mf_store_identity info;
+    if (batch_op(s, BATCH_IMPORT, *keep) != MF_OK || mf_store_find_name(s, "p13", &info) != MF_OK ||
+        mf_store_delete(s, info.id) != MF_OK)
+        return 1;
+    /* fill the active sector with garbage so the add needs a collection */
+    for (uint32_t i = 0; i < FILLERS; i++) {
+        uint32_t id;
+        fixture_embedding(450 + i, e);
+        snprintf(name, sizeof name, "f%u", (unsigned)i);
+        if (mf_store_enroll(s, name, e, 1, 0, &id, NULL) || mf_store_delete(s, id)) return 1;
+    }
+    return 0;
+}
+
+static int batch_op(mf_store *s, int kind, uint32_t keep)
+{
+    if (kind == BATCH_IMPORT) {
+        static uint8_t copy[sizeof import_file];
+        memcpy(copy, import_file, import_len);
+        int n = mf_store_import(s, NULL, MF_STORE_EXPORT_PLAINTEXT, copy, import_len);
+        return n < 0 ? n : MF_OK;
+    }
+    float e[2 * MF_STORE_DIM];   /* fills the flash to its capacity */
+    for (uint32_t k = 0; k < 2; k++) fixture_embedding(500 + k, e + k * MF_STORE_DIM);
+    return mf_store_add_samples(s, keep, e, 2);
+}
+
+/* The store's state as a clear export (ids, names, templates, in id order). */
+static size_t snapshot_state(mf_store *s, uint8_t *out, size_t cap)
+{
+    size_t len = 0;
+    if (mf_store_export(s, NULL, MF_STORE_EXPORT_PLAINTEXT, out, cap, &len) != MF_OK) return 0;
+    return len;
+}
+
+static int same_state(mf_store *s, const uint8_t *want, size_t want_len)
+{
+    static uint8_t now[8192];
+    mf_store_identity info;
+    if (mf_store_find_name(s, "later", &info) == MF_OK && mf_store_delete(s, info.id) != MF_OK) return 0;
+    size_t len = snapshot_state(s, now, sizeof now);
+    return len == want_len && memcmp(now, want, len) == 0;
+}
+
+static void test_cut_batches(void)
+{
+    /* the file to import: three identities with 1, 2 and 2 templates */
+    {
+        static uint8_t fmem[SECTOR * SECTORS];
+        mf_flash_ram fram;
+        mf_flash fflash;
+        mf_flash_ram_init(&fram, fmem, SECTOR, SECTORS, 16, &fflash);
+        mf_flash_ram_format(&fflash);
+        store_fixture src = {0};
+        fixture_crypto(&src, 8);
+        MF_CHECK_EQ_INT(fixture_mount(&src, &fflash, MAX_IDS, 64, NULL), MF_OK);
+        float e[MF_STORE_DIM];
+        for (uint32_t i = 0; i < 3; i++) {
+            uint32_t id;
+            char name[16];
+            snprintf(name, sizeof name, "imported-%u", (unsigned)i);
+            fixture_embedding(600 + i, e);
+            MF_CHECK_EQ_INT(mf_store_enroll(&src.store, name, e, 1, 0, &id, NULL), MF_OK);
+            if (i > 0) {
+                fixture_embedding(700 + i, e);
+                MF_CHECK_EQ_INT(mf_store_add_sample(&src.store, id, e), MF_OK);
+            }
+        }
+        MF_CHECK_EQ_INT(mf_store_export(&src.store, NULL, MF_STORE_EXPORT_PLAINTEXT, import_file, sizeof import_file,
+                                        &import_len), MF_OK);
+        fixture_release(&src);
+    }
+    static const char *names[] = { "import", "add_samples" };
+    for (int kind = BATCH_IMPORT; kind <= BATCH_ADD_SAMPLES; kind++) {
+        static uint8_t before[8192], after[8192];
+        store_fixture fx = {0};
+        fixture_crypto(&fx, 7);
+        uint32_t keep = 0;
+        mf_flash_sim_init(&sim, mem, SECTOR, SECTORS, 16, 1, &flash);
+        memset(mem, 0xFF, sizeof mem);
+        MF_CHECK_EQ_INT(fixture_mount(&fx, &flash, MAX_IDS, 64, NULL), MF_OK);
+        MF_CHECK_EQ_INT(prelude(&fx.store, kind, &keep), 0);
+        uint32_t start = sim.ops;
+        mf_store_stats st;
+        mf_store_get_stats(&fx.store, &st);
+        uint32_t gc_before = st.gc_runs;
+        size_t before_len = snapshot_state(&fx.store, before, sizeof before);
+        MF_CHECK_EQ_INT(batch_op(&fx.store, kind, keep), MF_OK);
+        uint32_t steps = sim.ops - start;
+        mf_store_get_stats(&fx.store, &st);
+        size_t after_len = snapshot_state(&fx.store, after, sizeof after);
+        MF_CHECK(before_len > 0 && after_len > before_len);
+        MF_CHECK(st.gc_runs > gc_before);   /* the batch spans a garbage collection */
+        uint32_t bad = 0, applied = 0, second = 0;
+        for (uint32_t cut = 1; cut <= steps; cut++) {
+            mf_flash_sim_init(&sim, mem, SECTOR, SECTORS, 16, cut * 2654435761u, &flash);
+            memset(mem, 0xFF, sizeof mem);
+            fixture_unmount(&fx);
+            if (fixture_mount(&fx, &flash, MAX_IDS, 64, NULL) != MF_OK || prelude(&fx.store, kind, &keep)) { bad++; continue; }
+            mf_flash_sim_cut_after(&sim, cut);
+            int err = batch_op(&fx.store, kind, keep);
+            if (sim.powered || err != MF_EIO) { bad++; fprintf(stderr, "%s cut %u: status %d\n", names[kind], (unsigned)cut, err); continue; }
+            mf_flash_sim_power_on(&sim);
+            fixture_unmount(&fx);
+            if (fixture_mount(&fx, &flash, MAX_IDS, 64, NULL) != MF_OK) { bad++; continue; }
+            int is_before = same_state(&fx.store, before, before_len), is_after = same_state(&fx.store, after, after_len);
+            if (!is_before && !is_after) {
+                bad++;
+                fprintf(stderr, "%s cut %u: state is neither before nor after the batch\n", names[kind], (unsigned)cut);
+                continue;
+            }
+            applied += is_after;
+            const uint8_t *want = is_after ? after : before;
+            size_t want_len = is_after ? after_len : before_len;
+            /* the first write after remount finishes the batch's markers: cut it too */
+            float e[MF_STORE_DIM];
+            fixture_embedding(800 + cut, e);
+            mf_flash_sim_cut_after(&sim, 1 + cut % 4);
+            mf_store_enroll(&fx.store, "later", e, 1, 0, NULL, NULL);
+            second += !sim.powered;
+            mf_flash_sim_power_on(&sim);
+            fixture_unmount(&fx);
+            if (fixture_mount(&fx, &flash, MAX_IDS, 64, NULL) != MF_OK || !same_state(&fx.store, want, want_len)) {
+                bad++;
+                fprintf(stderr, "%s cut %u: a cut during the next write changed the state\n", names[kind], (unsigned)cut);
+                continue;
+            }
+            /* and the store still works, keeping the state over a clean write */
+            if (mf_store_enroll(&fx.store, "later", e, 1, 0, NULL, NULL) != MF_OK) { bad++; continue; }
+            fixture_unmount(&fx);
+            if (fixture_mount(&fx, &flash, MAX_IDS, 64, NULL) != MF_OK || !same_state(&fx.store, want, want_len)) {
+                bad++;
+                fprintf(stderr, "%s cut %u: state lost after a later write\n", names[kind], (unsigned)cut);
+            }
+        }
+        printf("%s batch: %u program/erase steps, each cut: %u applied, %u before, %u second cuts, failures %u\n",
+               names[kind], (unsigned)steps, (unsigned)applied, (unsigned)(steps - applied), (unsigned)second,
+               (unsigned)bad);
+        MF_CHECK_EQ_INT(bad, 0);
+        MF_CHECK(applied > 0 && applied < steps);
+        fixture_release(&fx);
+    }
+}
+
 int main(void)
 {
+    MF_RUN(test_cut_batches);
     MF_RUN(test_cut_everywhere);
     return mf_test_summary();
 }

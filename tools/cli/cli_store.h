@@ -37,6 +37,8 @@ typedef struct cli_store_options {
     long sectors;         /* db init only */
     float threshold;      /* identify: 1:N threshold, negative = the store's default */
     int json, liveness, allow_duplicate;
+    int plaintext;                  /* export/import: the clear export format */
+    const char *passphrase_file;    /* export/import: key from a passphrase (PBKDF2) */
     const char *positional[CLI_STORE_MAX_POSITIONAL];
     int positional_count;
 } cli_store_options;

@@ -4,7 +4,11 @@
  *   add ID IMAGE...                 one more template per image
  *   list [--json]
  *   delete ID | rename ID NAME
- *   export OUT | import IN
+ *   export [--plaintext | --passphrase-file F] OUT
+ *   import [--plaintext] [--passphrase-file F] [--allow-duplicate] IN
+ * Exports are sealed (AES-256-GCM) under the store key, or under a key derived
+ * from the passphrase file (PBKDF2-HMAC-SHA256, CLI_EXPORT_PBKDF2_ITERATIONS,
+ * salt and count in the header); --plaintext writes the clear format.
  * enroll and add run the detector, the recognizer (--recognizer NAME|FILE)
  * and the liveness models at --precision float32|int8 (see cli_model_resolve).
  * Faces are checked for liveness before enrollment (--no-liveness skips it);
@@ -13,6 +17,7 @@
  * is written, and each store operation is atomic. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_store.h"
+#include "cli_export_key.h"
 #include "mcuface/mf_status.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -226,18 +231,47 @@ static int db_rename(const cli_store_options *opt, cli_store *cs)
     return 0;
 }
 
+/* The key an export is sealed under: the store's own (default) or one derived
+ * from --passphrase-file with a fresh salt. */
+static int export_key(const cli_store_options *opt, cli_store *cs, mf_store_export_key *key,
+                      mf_store_crypto_mbedtls *gcm, mf_store_crypto *crypto, int *gcm_ready)
+{
+    memset(key, 0, sizeof *key);
+    key->crypto = &cs->crypto;
+    key->kdf = MF_STORE_KDF_NONE;
+    if (!opt->passphrase_file) return 0;
+    key->kdf = MF_STORE_KDF_PBKDF2_SHA256;
+    key->kdf_iterations = CLI_EXPORT_PBKDF2_ITERATIONS;
+    if (cli_export_new_salt(key->kdf_salt)) return 1;
+    if (cli_export_key_from_passphrase(opt->passphrase_file, key->kdf_salt, key->kdf_iterations, gcm, crypto))
+        return 1;
+    *gcm_ready = 1;
+    key->crypto = crypto;
+    return 0;
+}
+
 /* Writes the export next to OUT and renames it into place, so OUT is never
- * half-written; mode 0600 because the templates in it are not encrypted. */
+ * half-written; mode 0600 (a plaintext export holds templates and names in
+ * the clear; a sealed one is still personal data). */
 static int db_export(const cli_store_options *opt, cli_store *cs)
 {
     int status = want_args(opt, 1, 1, "export OUT");
     if (status) return status;
+    if (opt->plaintext && opt->passphrase_file)
+        return cli_usage_error("export: --plaintext and --passphrase-file exclude each other");
     const char *out = opt->positional[1];
+    unsigned flags = opt->plaintext ? MF_STORE_EXPORT_PLAINTEXT : 0;
+    mf_store_export_key key;
+    mf_store_crypto_mbedtls gcm;
+    mf_store_crypto crypto;
+    int gcm_ready = 0;
+    if (export_key(opt, cs, &key, &gcm, &crypto, &gcm_ready)) return 1;
     size_t size = 0, len = 0;
-    int err = mf_store_export_size(&cs->store, &size);
+    int err = mf_store_export_size(&cs->store, flags, &size);
     uint8_t *buf = err ? NULL : malloc(size);
     if (!err && !buf) err = MF_ENOMEM;
-    if (!err) err = mf_store_export(&cs->store, buf, size, &len);
+    if (!err) err = mf_store_export(&cs->store, &key, flags, buf, size, &len);
+    if (gcm_ready) mf_store_crypto_mbedtls_free(&gcm);
     if (err) {
         free(buf);
         return cli_store_fail("export", err);
@@ -262,7 +296,10 @@ static int db_export(const cli_store_options *opt, cli_store *cs)
         fprintf(stderr, "mcuface: export: cannot write %s: %s\n", out, strerror(saved));
         return 1;
     }
-    printf("exported %d identities to %s (%zu bytes; templates are not encrypted)\n", mf_store_count(&cs->store), out, len);
+    const char *how = opt->plaintext ? "plaintext: templates and names are NOT encrypted"
+                      : opt->passphrase_file ? "encrypted under the passphrase (PBKDF2-HMAC-SHA256)"
+                                             : "encrypted under the store key";
+    printf("exported %d identities to %s (%zu bytes; %s)\n", mf_store_count(&cs->store), out, len, how);
     return 0;
 }
 
@@ -285,14 +322,52 @@ static int db_import(const cli_store_options *opt, cli_store *cs)
         fprintf(stderr, "mcuface: import: %s: %s\n", in, read_failed ? "read failed" : "larger than any export file");
         return 1;
     }
-    int imported = mf_store_import(&cs->store, buf, len);
+    /* The header says what the file needs: --plaintext, the store key, or a passphrase. */
+    mf_store_export_info info;
+    int err = mf_store_export_probe(buf, len, &info);
+    mf_store_export_key key;
+    memset(&key, 0, sizeof key);
+    key.crypto = &cs->crypto;
+    mf_store_crypto_mbedtls gcm;
+    mf_store_crypto crypto;
+    int gcm_ready = 0, fail = 0;
+    if (err == MF_OK && !info.sealed && !opt->plaintext) {
+        fprintf(stderr, "mcuface: import: %s is a plaintext (unauthenticated) export; pass --plaintext to import it\n", in);
+        fail = 1;
+    } else if (err == MF_OK && info.sealed && info.kdf == MF_STORE_KDF_PBKDF2_SHA256) {
+        if (!opt->passphrase_file) {
+            fprintf(stderr, "mcuface: import: %s is encrypted under a passphrase; pass --passphrase-file FILE\n", in);
+            fail = 1;
+        } else if (cli_export_key_from_passphrase(opt->passphrase_file, info.kdf_salt, info.kdf_iterations, &gcm,
+                                                  &crypto)) {
+            fail = 1;
+        } else {
+            gcm_ready = 1;
+            key.crypto = &crypto;
+            key.kdf = info.kdf;
+            key.kdf_iterations = info.kdf_iterations;
+            memcpy(key.kdf_salt, info.kdf_salt, sizeof key.kdf_salt);
+        }
+    }
+    if (fail) {
+        free(buf);
+        return 1;
+    }
+    unsigned flags = (opt->plaintext ? MF_STORE_EXPORT_PLAINTEXT : 0) | (opt->allow_duplicate ? MF_STORE_ALLOW_DUPLICATE : 0);
+    int imported = err ? err : mf_store_import(&cs->store, &key, flags, buf, len);
+    if (gcm_ready) mf_store_crypto_mbedtls_free(&gcm);
     free(buf);
     if (imported == MF_ECORRUPT) {
         fprintf(stderr, "mcuface: import: %s is not a valid mcuface export file (bad magic, CRC or contents)\n", in);
         return 1;
     }
+    if (imported == MF_EAUTH) {
+        fprintf(stderr, "mcuface: import: %s: wrong key or passphrase, or the file was modified; nothing imported\n", in);
+        return 1;
+    }
     if (imported == MF_EEXIST) {
-        fprintf(stderr, "mcuface: import: a name in %s is already in this store (or repeated); nothing imported\n", in);
+        fprintf(stderr, "mcuface: import: a name in %s is already in this store (or repeated), or a face in it is "
+                        "already enrolled (--allow-duplicate skips the face check); nothing imported\n", in);
         return 1;
     }
     if (imported < 0) return cli_store_fail("import", imported);
@@ -309,7 +384,11 @@ static const cli_option db_options[] = {
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL,
         "enroll/add: skip the anti-spoofing check"),
     CLI_OPT("--allow-duplicate", CLI_ARG_FLAG, cli_store_options, allow_duplicate, NULL,
-        "enroll: even a face already enrolled under another name"),
+        "enroll/import: even a face already enrolled under another name"),
+    CLI_OPT("--plaintext", CLI_ARG_FLAG, cli_store_options, plaintext, NULL,
+        "export/import: the clear (unencrypted, unauthenticated) export format"),
+    CLI_OPT("--passphrase-file", CLI_ARG_STRING, cli_store_options, passphrase_file, "F",
+        "export/import: key from the passphrase in F (PBKDF2-HMAC-SHA256)"),
     CLI_OPTION_RECOGNIZER(cli_store_options),
     CLI_OPTION_DETECTOR(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
@@ -319,6 +398,7 @@ static const cli_option db_options[] = {
 const cli_command cli_db_command = {
     "db", "SUBCOMMAND ...", "encrypted enrollment store (init creates a missing key file)",
     "      init | enroll NAME IMAGE... | add ID IMAGE... | list | delete ID | rename ID NAME | export OUT | import IN\n"
+    "      export is sealed under the store key unless --passphrase-file F or --plaintext; import asks for what the file needs\n"
     "      enroll/add: the largest face of each image (1 to 8); \"--\" ends the options (a NAME starting with '-')\n",
     db_options, CLI_COUNT(db_options), 0, CLI_STORE_MAX_POSITIONAL, cmd_db,
 };
