@@ -5,11 +5,12 @@
 # firmware builds of scripts/build_m55.sh: build-m55/firmware.elf (reference C
 # kernels, MF_M55_MVE=OFF) and build-m55/firmware_mve.elf (MF_M55_MVE=ON,
 # Helium kernels). Builds them when missing. Stages start at marker addresses
-# taken from the ELF (port/an547/fw_report.c calls fw_mark_* at each stage):
+# taken from the ELF (mf_pipeline's stage hook in port/an547/fw_report.c calls fw_mark_* at each stage):
 #   start       reset to the first fw_mark_setup (.data copy, .bss zero, semihosting init)
-#   setup       fw_mark_setup: model open (CRC of each blob), plans, store mount; per image the detector plan + bind
-#   detect_pre  fw_mark_detect: mf_detect's checks, resize + quantization into the detector input
-#   detect_net  the `bl mf_model_run` inside mf_detect_frame (mf_detect calls it): the detector network
+#   setup       fw_mark_setup: model open (CRC of each blob), plans, store mount; per frame the pipeline's
+#               prepare stage (checks, detector re-plan) and the synthesis of each sequence frame
+#   detect_pre  fw_mark_detect: mf_detect_frame's checks, resize + quantization into the detector input
+#   detect_net  the `bl mf_model_run` inside mf_detect_frame: the detector network
 #   decode      the instruction after it: scores, sort, prior decode, NMS
 #   liveness    fw_mark_liveness: two crops, two MiniFASNet networks, softmax fusion
 #   align       fw_mark_align: similarity estimate + warp to 112x112
@@ -34,7 +35,7 @@ addr() {
 
 count() { # ELF NAME -> build-m55/insn_count_NAME.{log,txt}
   local elf=$1 name=$2
-  # The call to mf_model_run inside mf_detect_frame (which mf_detect wraps), and the instruction after it.
+  # The call to mf_model_run inside mf_detect_frame (what mf_pipeline calls), and the instruction after it.
   local disasm sites
   disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=mf_detect_frame "$elf")
   sites=$(echo "$disasm" | awk '/^ +[0-9a-f]+:/ { a = $1; sub(":", "", a) }

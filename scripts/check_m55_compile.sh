@@ -15,4 +15,7 @@ for f in "${files[@]}"; do
     -Iinclude -Isrc -Iport/soft_crypto -c "$f" -o "$out/$(echo "$f" | tr / _).o"
   count=$((count + 1))
 done
-echo "cortex-m55: compiled $count core files"
+# The firmware example, with the public headers only.
+arm-none-eabi-gcc -mcpu=cortex-m55 -mthumb -mfloat-abi=hard -std=c11 -O2 -Wall -Wextra -Werror \
+  -Iinclude -c examples/firmware_loop.c -o "$out/firmware_loop.o"
+echo "cortex-m55: compiled $count core files and examples/firmware_loop.c"

@@ -15,8 +15,10 @@
  *   mf_liveness_plan(&lv, ws, mf_liveness_workspace_bytes(&lv), &arena_bytes);
  *   mf_liveness_bind(&lv, arena, arena_bytes);
  *   mf_liveness_check(&lv, &image, &face, &result);   // result.live, result.score
- * The pipeline (verify, identify) calls mf_liveness_check on every detected
- * face before recognition and never matches a face with result.live == 0.  *
+ * mf_pipeline (include/mcuface/mf_pipeline.h) checks every selected face
+ * this way before recognition and never embeds or matches one it judged a
+ * spoof.
+ *
  * Thread safety: one mf_liveness (with its workspace and arena) is used by
  * one thread at a time; separate objects are independent and may run in
  * parallel (no global state). */

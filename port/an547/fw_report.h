@@ -1,9 +1,10 @@
-/* The firmware's pipeline report: detect, liveness, align, embed and match
- * against a small enrolled store, on raw RGB888 test images, printed line by
- * line. Portable C (only printf): the firmware and the host reference
- * (tools/fwref) both compile this file, so the two texts can only differ
- * where the arithmetic differs, and for int8 models they must not differ at
- * all (scripts/run_m55.sh compares them byte for byte). */
+/* The firmware's pipeline report: mf_pipeline (detect, liveness, align,
+ * embed, match against a small enrolled store, tracking) on raw RGB888 test
+ * images and a short tracked sequence, printed line by line. Portable C
+ * (only printf): the firmware and the host reference (tools/fwref) both
+ * compile this file, so the two texts can only differ where the arithmetic
+ * differs, and for int8 models they must not differ at all
+ * (scripts/run_m55.sh compares them byte for byte). */
 #ifndef MCUFACE_FW_REPORT_H
 #define MCUFACE_FW_REPORT_H
 #include <stddef.h>
@@ -34,14 +35,17 @@ typedef struct fw_image {
     int32_t width, height;
 } fw_image;
 
-/* Opens and plans the models, mounts an empty store on a RAM flash (keyed
- * by a fixed test key, deterministic nonces), then for each image in order:
- * detects (planned at the image's own size, at most the frame), and for
- * each face checks liveness; live faces are aligned, embedded and either
- * enrolled (enroll images: the largest live face) or matched (probe images:
- * top-1 identity, accepted at the recognizer's threshold). MEMORY
- * (caller-owned, 16-byte aligned) holds the workspaces and the one arena;
- * faces, the aligned face, the liveness crop's result and the store live
+/* Opens and plans the pipeline (include/mcuface/mf_pipeline.h: the one
+ * composition of detect, liveness, align, embed and match), mounts an empty
+ * store on a RAM flash (keyed by a fixed test key, deterministic nonces),
+ * then for each image in order, without tracking: enroll images: the
+ * largest face, enrolled when live; probe images: every face (at most 4),
+ * matched (top-1 identity, accepted at the recognizer's threshold). Then a
+ * tracked sequence of 8 frames made from the first probe image (scaled and
+ * moved across a 320x240 frame): per frame the track ids, which networks
+ * ran and the tracks' liveness and identity decisions. MEMORY (caller-owned,
+ * 16-byte aligned) holds the pipeline's workspace, its one arena and the
+ * sequence's frame; the pipeline struct, the results and the store live
  * outside it. Lines starting with "info " hold platform facts (workspace
  * bytes, pointer size) and are not compared. Returns MF_OK or the first
  * negative mf_status (also printed as `error ...`). */
