@@ -9,11 +9,6 @@ set_target_properties(mcuface_soft_crypto PROPERTIES EXPORT_NAME soft_crypto)
 install(TARGETS mcuface_core mcuface_posix mcuface_soft_crypto EXPORT mcufaceTargets
         ARCHIVE DESTINATION lib INCLUDES DESTINATION include)
 install(DIRECTORY include/mcuface DESTINATION include FILES_MATCHING PATTERN "*.h")
-# mf_image_file.h is still under port/posix (it moves to include/mcuface):
-# installed beside the others so that mcuface::posix is usable either way.
-if(EXISTS ${CMAKE_SOURCE_DIR}/port/posix/mf_image_file.h)
-  install(FILES port/posix/mf_image_file.h DESTINATION include)
-endif()
 install(EXPORT mcufaceTargets NAMESPACE mcuface:: FILE mcufaceTargets.cmake DESTINATION lib/cmake/mcuface)
 configure_package_config_file(cmake/mcufaceConfig.cmake.in ${CMAKE_BINARY_DIR}/mcufaceConfig.cmake
                               INSTALL_DESTINATION lib/cmake/mcuface)

@@ -19,10 +19,6 @@ int cli_usage_error(const char *fmt, ...);
  * code) when TEXT is not such a number. */
 int cli_parse_long(const char *name, const char *text, long min, long max, long *out);
 
-/* Parses TEXT, the value of --threshold, as a cosine in [MIN, 1] into *OUT.
- * Returns 0, or prints a usage error and returns 2. */
-int cli_parse_threshold(const char *text, float min, float *out);
-
 /* Default path of a converted model: $MCUFACE_MODEL_DIR/NAME.mfm, else
  * <directory of the executable>/models/NAME.mfm. Static buffer. */
 const char *cli_model_path(const char *name);

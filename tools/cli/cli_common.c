@@ -40,16 +40,6 @@ int cli_parse_long(const char *name, const char *text, long min, long max, long 
     return 0;
 }
 
-int cli_parse_threshold(const char *text, float min, float *out)
-{
-    char *end;
-    float v = strtof(text, &end);
-    if (end == text || *end || !(v >= min && v <= 1))
-        return cli_usage_error("--threshold wants a cosine in [%g, 1], got '%s'", (double)min, text);
-    *out = v;
-    return 0;
-}
-
 void cli_warn_truncated(const char *image_path, int found, int reported)
 {
     fprintf(stderr, "mcuface: warning: %s: %d faces found, only the %d best-scoring reported (--max-faces N)\n",

@@ -312,12 +312,15 @@ void cli_store_close(cli_store *cs)
     cs->file.fd = -1;
 }
 
-int cli_face_models_open(cli_face_models *m, const char *recognizer, cli_precision precision, int liveness, long size)
+int cli_face_models_open(cli_face_models *m, const cli_store_options *opt)
 {
+    const char *recognizer = opt->recognizer;
+    cli_precision precision = opt->precision;
+    int liveness = opt->liveness;
     memset(m, 0, sizeof *m);
     m->liveness = liveness;
-    m->size = size;
-    if (cli_detector_open(&m->cd, NULL, precision)) return 1;
+    m->size = opt->size;
+    if (cli_detector_open(&m->cd, opt->detector, precision)) return 1;
     if (cli_recognizer_open(&m->cr, recognizer, precision)) {
         cli_detector_close(&m->cd);
         return 1;

@@ -32,6 +32,7 @@
  * "--" ends the options (for a NAME that starts with '-'). */
 typedef struct cli_store_options {
     const char *db, *key_file;
+    const char *detector;     /* NULL: CLI_DEFAULT_DETECTOR */
     const char *recognizer;   /* NULL: CLI_DEFAULT_RECOGNIZER */
     cli_precision precision;  /* of every model run (enroll, add, identify) */
     long size;            /* detector long side, 0 = original scale */
@@ -125,11 +126,11 @@ typedef struct cli_face_models {
     long size;
 } cli_face_models;
 
-/* Opens the default detector, RECOGNIZER (NULL: the default) and, when
- * LIVENESS, the default liveness models, all at PRECISION; checks the
- * recognizer gives MF_STORE_DIM-value embeddings. Prints one line and
- * returns 1 on failure. */
-int cli_face_models_open(cli_face_models *m, const char *recognizer, cli_precision precision, int liveness, long size);
+/* Opens the models OPT names: its detector and recognizer (NULL: the
+ * defaults) and, with opt->liveness, the default liveness models, all at
+ * opt->precision, detecting at opt->size; checks the recognizer gives
+ * MF_STORE_DIM-value embeddings. Prints one line and returns 1 on failure. */
+int cli_face_models_open(cli_face_models *m, const cli_store_options *opt);
 void cli_face_models_close(cli_face_models *m);
 
 /* One detected face, judged and embedded. */

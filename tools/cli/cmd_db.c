@@ -86,7 +86,7 @@ static int db_init(const cli_store_options *opt)
 static int embed_images(const cli_store_options *opt, const char *const *paths, int n, float *samples)
 {
     cli_face_models models;
-    if (cli_face_models_open(&models, opt->recognizer, opt->precision, opt->liveness, opt->size)) return 1;
+    if (cli_face_models_open(&models, opt)) return 1;
     static cli_face_result face;
     int failed = 0;
     for (int i = 0; i < n && !failed; i++) {
@@ -432,6 +432,7 @@ static const cli_option db_options[] = {
     CLI_OPT("--passphrase-file", CLI_ARG_STRING, cli_store_options, passphrase_file, "F",
         "export/import: key from the passphrase in F (PBKDF2-HMAC-SHA256)"),
     CLI_OPTION_RECOGNIZER(cli_store_options),
+    CLI_OPTION_DETECTOR(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),
     CLI_STORE_OPTION_WAIT,

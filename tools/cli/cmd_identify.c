@@ -47,6 +47,7 @@ static const cli_option identify_options[] = {
     CLI_OPT("-o", CLI_ARG_STRING, cli_store_options, out_path, "OUT.png",
         "the image with each face's box, name (or UNKNOWN), score and LIVE/SPOOF"),
     CLI_OPTION_RECOGNIZER(cli_store_options),
+    CLI_OPTION_DETECTOR(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),
     CLI_OPTION_MAX_FACES(cli_store_options),
@@ -92,7 +93,7 @@ int cmd_identify(int argc, char **argv)
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *image = opt.positional[0];
     cli_face_models models;
-    if (cli_face_models_open(&models, opt.recognizer, opt.precision, opt.liveness, opt.size)) return 1;
+    if (cli_face_models_open(&models, &opt)) return 1;
     int cap = (int)opt.max_faces, found = 0;
     cli_face_result *faces = malloc((size_t)cap * sizeof *faces);
     identify_result *results = calloc((size_t)cap, sizeof *results);
