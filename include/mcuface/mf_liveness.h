@@ -44,6 +44,19 @@
  * the command that measures it. */
 #define MF_LIVENESS_DEFAULT_THRESHOLD 0.27f
 
+/* The cascade measured on nuaa_dev (int8, bench/liveness_cascade.py): V2
+ * (model 0) first, the second model only when V2's P(real) is in
+ * [0.10, 0.70]: APCER 0.25%, BPCER 3.00%, ACER 1.62% (fused: 0.50%, 3.00%,
+ * 1.75%), V1SE runs on 12.0% of faces; no worse than the fused decision on
+ * either half of a 2-fold split by subject. mf_liveness_open leaves the
+ * cascade off (the fused decision, every model runs): the caller turns it
+ * on with mf_liveness_set_cascade(lv, MF_LIVENESS_CASCADE_FIRST,
+ * MF_LIVENESS_CASCADE_LO, MF_LIVENESS_CASCADE_HI).
+ * docs/models/MINIFASNET.md "Cascade" has the table and the cost per face. */
+#define MF_LIVENESS_CASCADE_FIRST 0
+#define MF_LIVENESS_CASCADE_LO 0.10f
+#define MF_LIVENESS_CASCADE_HI 0.70f
+
 typedef struct mf_liveness_result {
     float score;                 /* fused: mean over models of softmax P(real), in [0, 1] */
     int live;                    /* 1 when score >= the threshold, else 0 */

@@ -36,7 +36,9 @@ static uint32_t bits(float x)
     return u;
 }
 
-static const float bands[][2] = {{0.0f, 1.0f}, {0.05f, 0.9f}, {0.1f, 0.7f}, {0.2f, 0.4f}, {0.25f, 0.3f}};
+/* [0, 1], the measured band of mf_liveness.h, and two narrower ones. */
+static const float bands[][2] = {
+    {0.0f, 1.0f}, {MF_LIVENESS_CASCADE_LO, MF_LIVENESS_CASCADE_HI}, {0.2f, 0.4f}, {0.25f, 0.3f}};
 #define BANDS (int)(sizeof bands / sizeof bands[0])
 
 static int inside_seen, outside_seen, frames_checked;
@@ -97,6 +99,12 @@ static void test_cascade_setting(mf_liveness *lv, const void *const *blobs, cons
     MF_CHECK(lo == 0.1f && hi == 0.5f);
     MF_CHECK_EQ_INT(mf_liveness_set_cascade(lv, -1, 0, 0), MF_OK);
     MF_CHECK_EQ_INT(mf_liveness_cascade(lv, &lo, &hi), -1);
+    /* The measured band holds the default threshold, so the decision outside it is the band's. */
+    MF_CHECK(MF_LIVENESS_CASCADE_LO <= MF_LIVENESS_DEFAULT_THRESHOLD &&
+             MF_LIVENESS_DEFAULT_THRESHOLD <= MF_LIVENESS_CASCADE_HI);
+    MF_CHECK_EQ_INT(mf_liveness_set_cascade(lv, MF_LIVENESS_CASCADE_FIRST, MF_LIVENESS_CASCADE_LO,
+                                            MF_LIVENESS_CASCADE_HI), MF_OK);
+    MF_CHECK_EQ_INT(mf_liveness_set_cascade(lv, -1, 0, 0), MF_OK);
     /* A cascade needs two models. */
     mf_liveness one;
     MF_CHECK_EQ_INT(mf_liveness_open(&one, blobs, sizes, 1), MF_OK);
