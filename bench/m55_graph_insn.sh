@@ -4,7 +4,7 @@
 # the TCG plugin bench/qemu_plugin/insn_count.c. The model and input are
 # one of scripts/test_m55_graph.sh's cases, named by the first argument:
 # retinaface_mnet025_int8 (default; multiface photo 15 at 320x240, quantized
-# on the host), minifasnet_v2_int8 or minifasnet_v1se_int8 (an 80x80 face
+# on the host), yunet_int8 (the same photo at 320x240, padded to 320x256), minifasnet_v2_int8 or minifasnet_v1se_int8 (an 80x80 face
 # crop) or edgeface_xs_gamma_06_int8 (a 112x112 aligned face); the firmwares are
 # its graph_s8_m55_{ref,mve}_profile.elf built with that case alone:
 #   network   mf_model_run, from graph_mark_run_begin to graph_mark_run_end

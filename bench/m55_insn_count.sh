@@ -10,7 +10,7 @@
 #   setup       fw_mark_setup: model open (CRC of each blob), plans, store mount; per frame the pipeline's
 #               prepare stage (checks, detector re-plan) and the synthesis of each sequence frame
 #   detect_pre  fw_mark_detect: mf_detect_frame's checks, resize + quantization into the detector input
-#   detect_net  the `bl mf_model_run` inside mf_detect_frame: the detector network
+#   detect_net  the `bl mf_model_run` inside mf_detect_frame (RetinaFace) or mf_yunet_detect: the detector network
 #   decode      the instruction after it: scores, sort, prior decode, NMS
 #   liveness    fw_mark_liveness: two crops, two MiniFASNet networks, softmax fusion
 #   align       fw_mark_align: similarity estimate + warp to 112x112
@@ -35,17 +35,27 @@ addr() {
 
 count() { # ELF NAME -> build-m55/insn_count_NAME.{log,txt}
   local elf=$1 name=$2
-  # The call to mf_model_run inside mf_detect_frame (what mf_pipeline calls), and the instruction after it.
-  local disasm sites
-  disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=mf_detect_frame "$elf")
-  sites=$(echo "$disasm" | awk '/^ +[0-9a-f]+:/ { a = $1; sub(":", "", a) }
-    /bl[ \t].*<mf_model_run>/ { print a; found = 1; next } found { print a; exit }')
-  [ "$(echo "$sites" | wc -l)" -eq 2 ] || { echo "m55_insn_count: no call to mf_model_run in mf_detect_frame" >&2; exit 1; }
-  local marks="" stage
+  # The calls to mf_model_run of the detectors (RetinaFace: mf_detect_frame, what mf_pipeline
+  # calls; YuNet: mf_yunet_detect), each with the instruction after it.
+  local fn sites="" pair disasm
+  for fn in mf_detect_frame mf_yunet_detect; do
+    disasm=$(arm-none-eabi-objdump -d -m armv8.1-m.main --disassemble=$fn "$elf")
+    # awk reads to the end: exiting early could kill echo with SIGPIPE (a failure under pipefail)
+    pair=$(echo "$disasm" | awk '/^ +[0-9a-f]+:/ { a = $1; sub(":", "", a) }
+      found == 1 { print a; found = 2; next } !found && /bl[ \t].*<mf_model_run>/ { print a; found = 1 }')
+    if [ -n "$pair" ]; then sites+="$pair"$'\n'; fi
+  done
+  local n
+  n=$(printf '%s' "$sites" | grep -c . || true)
+  [ "$n" -ge 2 ] && [ $((n % 2)) -eq 0 ] || { echo "m55_insn_count: no call to mf_model_run in the detectors" >&2; exit 1; }
+  local marks="" stage call next
   for stage in setup detect liveness align embed match report; do
     marks+="mark=$(addr "$elf" fw_mark_$stage):${stage/detect/detect_pre},"
   done
-  marks+="mark=0x$(echo "$sites" | sed -n 1p):detect_net,mark=0x$(echo "$sites" | sed -n 2p):decode"
+  while read -r call && read -r next; do
+    marks+="mark=0x$call:detect_net,mark=0x$next:decode,"
+  done <<<"$(printf '%s' "$sites")"
+  marks=${marks%,}
   local cmd="qemu-system-arm -M mps3-an547 -nographic -semihosting-config enable=on,target=native -kernel $elf -plugin $plugin,$marks -d plugin -D $out/insn_count_$name.log"
   echo "$ $cmd"
   rm -f "$out/insn_count_$name.log"

@@ -3,7 +3,7 @@
 # Does nothing when they are all present; needs root (or sudo) otherwise.
 set -euo pipefail
 packages=(build-essential cmake python3 python3-numpy python3-torch python3-onnx python3-opencv
-          libstb-dev libmbedtls-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind clang)
+          libjpeg-dev libpng-dev libmbedtls-dev libutf8proc-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm valgrind clang)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -6,6 +6,8 @@
 #   retinaface_mnet025_int8    build/models/, on multiface photo MF_M55_GRAPH_IMAGE
 #                              (default 15) at long side MF_M55_GRAPH_SIDE (default 320: 320x240),
 #                              quantized on the host exactly as mf_detect does
+#   yunet_int8                 build/models/, the same photo and side (320x240 padded to
+#                              320x256), quantized and padded as mf_detect does
 #   minifasnet_v2_int8,        build/models/ (the liveness pair), on antispoof sample
 #   minifasnet_v1se_int8       MF_M55_GRAPH_FACE (default image_T1): its central square
 #                              resized to 80x80, converted on the host as mf_liveness_check does
@@ -36,7 +38,7 @@ done
 # Host side: the reference tool against the host build's libraries (current sources).
 cmake --build "$host" --target mcuface_posix -j"$(nproc)" >/dev/null
 cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Isrc -Iport/posix tests/m55_graph/graph_ref_host.c \
-  "$host/libmcuface_posix.a" "$host/libmcuface_core.a" -lstb -lm -o "$out/graph_ref_host"
+  "$host/libmcuface_posix.a" "$host/libmcuface_core.a" -ljpeg -lpng16 -lm -o "$out/graph_ref_host"
 
 /usr/bin/python3 tools/fixtures/make_tiny_int8_model.py "$out/tiny" >/dev/null
 cp "$out/tiny/tiny_int8.mfm" "$data/tiny_int8.mfm"
@@ -50,6 +52,12 @@ det_dims=$("$out/graph_ref_host" detector-input "$model" "$image" "${MF_M55_GRAP
 "$out/graph_ref_host" run "$model" "$det_dims" "$data/retinaface_mnet025_int8.in" "$data/retinaface_mnet025_int8.out"
 
 cases="tiny_int8:$tiny_dims;retinaface_mnet025_int8:$det_dims"
+yun=yunet_int8
+[ -f "$host/models/$yun.mfm" ] || { echo "test_m55_graph: $host/models/$yun.mfm missing (run scripts/build.sh)" >&2; exit 2; }
+cp "$host/models/$yun.mfm" "$data/$yun.mfm"
+yun_dims=$("$out/graph_ref_host" detector-input "$data/$yun.mfm" "$image" "${MF_M55_GRAPH_SIDE:-320}" "$data/$yun.in")
+"$out/graph_ref_host" run "$data/$yun.mfm" "$yun_dims" "$data/$yun.in" "$data/$yun.out"
+cases+=";$yun:$yun_dims"
 for live in minifasnet_v2_int8 minifasnet_v1se_int8; do
   cp "$host/models/$live.mfm" "$data/$live.mfm"
   live_dims=$("$out/graph_ref_host" liveness-input "$data/$live.mfm" "$face" "$data/$live.in")

@@ -1,4 +1,5 @@
-/* Face detection with five landmarks (RetinaFace-MobileNet0.25 model files).
+/* Face detection with five landmarks (RetinaFace-MobileNet0.25 or YuNet
+ * model files, told apart by their "arch" metadata).
  * No allocation: mf_detector_plan reports the bytes one frame needs at a
  * network input size, and the caller hands them to mf_detector_bind.
  *
@@ -43,9 +44,13 @@ typedef struct mf_detector {
     size_t model_arena_bytes, candidate_bytes;
     struct mf_candidate *candidates;
     int state;
+    int arch; /* MF_DETECTOR_RETINAFACE or MF_DETECTOR_YUNET, from the file's "arch" */
 } mf_detector;
 
-/* Opens a detector model file (BLOB, used in place; see mf_model_open).
+enum { MF_DETECTOR_RETINAFACE = 0, MF_DETECTOR_YUNET = 1 };
+
+/* Opens a detector model file (BLOB, used in place; see mf_model_open):
+ * arch retinaface_mnet025 or yunet.
  * Returns MF_OK, MF_ECORRUPT, MF_EUNSUPPORTED (not a detector) or MF_EINVAL. */
 int mf_detector_open(mf_detector *det, const void *blob, size_t size);
 
@@ -58,7 +63,9 @@ void mf_detector_input_size(int32_t width, int32_t height, int32_t long_side, in
 /* Bytes of workspace mf_detector_plan needs (fixed once the model is open). */
 size_t mf_detector_workspace_bytes(const mf_detector *det);
 
-/* Plans for a NET_WIDTH x NET_HEIGHT network input. WORKSPACE (caller-owned,
+/* Plans for a NET_WIDTH x NET_HEIGHT network input (YuNet: the image is
+ * resized to it, then zero-padded bottom / right to multiples of 32, the size
+ * the model runs at). WORKSPACE (caller-owned,
  * >= mf_detector_workspace_bytes, kept while the detector is used) holds the
  * tensor table. Writes to *ARENA_BYTES the memory mf_detector_bind needs
  * (activations and candidate list). Returns MF_OK, MF_EINVAL, MF_ENOMEM or
@@ -75,7 +82,9 @@ int mf_detector_bind(mf_detector *det, void *arena, size_t arena_bytes);
  * score, highest first, and returns how many were found (>= 0; may exceed
  * MAX_FACES, only MAX_FACES are written) or a negative mf_status (MF_ESTATE
  * before bind, MF_EINVAL for a bad image or arguments, MF_ERANGE for an
- * image beyond the mf_image limits). */
+ * image beyond the mf_image limits). OPTIONS NULL: mf_detect_default_options()
+ * for RetinaFace; for YuNet the thresholds stored in the model file (score
+ * 0.9, NMS 0.3, top-k 5000, FaceDetectorYN's defaults). */
 int mf_detect(mf_detector *det, const mf_image *image, const mf_detect_options *options, mf_face *faces,
               int max_faces);
 

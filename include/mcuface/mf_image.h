@@ -3,7 +3,7 @@
  * Ownership: an mf_image never owns its pixels. DATA points at memory the
  * caller allocated (a static buffer, an arena slice, a camera frame) and keeps
  * alive while the image is used; no vision function allocates or frees it.
- * The one exception is the host loader (port/posix/mf_image_file.h), whose
+ * The one exception is the host loader (mcuface/mf_image_file.h, host only), whose
  * images are released with mf_image_free.
  *
  * Layout: rows top to bottom, STRIDE bytes apart (stride >= width * channels,

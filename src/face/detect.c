@@ -1,8 +1,10 @@
 /* RetinaFace detection: preprocessing, prior boxes, decoding and NMS around
- * a detector model file (tools/convert/convert_retinaface.py). The decoding
+ * a detector model file (tools/convert/convert_retinaface.py); YuNet files
+ * (arch "yunet") are handed to detect_yunet.c. The decoding
  * follows biubug6's PriorBox / decode / decode_landm / py_cpu_nms so that
  * results match the PyTorch reference (docs/models/RETINAFACE.md). */
 #include "mcuface/mf_detect.h"
+#include "face/detect_yunet.h"
 #include "mcuface/mf_status.h"
 #include "nn/ops/ref/mf_math.h"
 #include "vision/frame.h"
@@ -40,6 +42,12 @@ int mf_detector_open(mf_detector *det, const void *blob, size_t size)
     int err = mf_model_open(&det->model, blob, size);
     if (err) return err;
     const char *arch = mf_model_meta(&det->model, "arch");
+    if (arch && strcmp(arch, "yunet") == 0) {
+        det->arch = MF_DETECTOR_YUNET;
+        err = mf_yunet_open(det);
+        if (!err) det->state = 1;
+        return err;
+    }
     if (!arch || strcmp(arch, "retinaface_mnet025") != 0 || det->model.output_count != 3 ||
         det->model.input_count != 1)
         return MF_EUNSUPPORTED;
@@ -88,6 +96,8 @@ int mf_detector_plan(mf_detector *det, int32_t net_width, int32_t net_height, vo
     if (!det || det->state < 1 || !arena_bytes) return MF_EINVAL;
     if (net_width < 1 || net_height < 1 || net_width > 8192 || net_height > 8192) return MF_ERANGE;
     det->state = 1;
+    if (det->arch == MF_DETECTOR_YUNET)
+        return mf_yunet_plan(det, net_width, net_height, workspace, workspace_bytes, arena_bytes);
     int32_t dims[4] = {1, net_height, net_width, 3};
     size_t model_arena = 0;
     int err = mf_model_plan(&det->model, workspace, workspace_bytes, dims, 4, &model_arena);
@@ -171,6 +181,7 @@ int mf_detect_frame(mf_detector *det, const mf_frame *frame, const mf_detect_opt
     if (!frame || (max_faces > 0 && !faces) || max_faces < 0) return MF_EINVAL;
     int err = mf_frame_check(frame);
     if (err) return err;
+    if (det->arch == MF_DETECTOR_YUNET) return mf_yunet_detect(det, frame, options, faces, max_faces);
     mf_detect_options opt = options ? *options : mf_detect_default_options();
     static const float unit_scale[3] = {1.0f, 1.0f, 1.0f};
     mf_tensor *input = mf_model_input(&det->model, 0);

@@ -13,8 +13,11 @@
 #define MF_FILE_TENSOR_RECORD_BYTES 64u
 #define MF_FILE_OP_RECORD_BYTES 96u
 #define MF_FILE_DATA_ALIGN 16u /* weight data offsets, and the blob base in memory */
-#define MF_FILE_MAX_TENSORS 65535u
-#define MF_FILE_MAX_OPS 65535u
+/* Caps of this runtime (MF_ERANGE beyond them): 20x the largest shipped
+ * model (680 tensors, 390 ops), and they keep validation and planning fast
+ * on hostile files. */
+#define MF_FILE_MAX_TENSORS 16384u
+#define MF_FILE_MAX_OPS 8192u
 #define MF_FILE_MAX_IO 8u
 
 #define MF_MAX_RANK 4

@@ -151,12 +151,17 @@ static int check_op_params(const mf_op_record *op)
     }
 }
 
-/* Each activation is produced exactly once, by an op that comes before any
- * op reading it; graph inputs are never produced; constants never written. */
-static int check_graph(const mf_model *m)
+static int is_graph_input(const mf_model *m, int32_t t)
 {
-    /* The producer check is quadratic but needs no memory: for each tensor
-     * read, scan earlier ops. Models have at most a few thousand ops. */
+    for (uint32_t k = 0; k < m->input_count; k++)
+        if (mf_rd_i32(m->io_records + 4 * k) == t) return 1;
+    return 0;
+}
+
+/* Per-op checks: type, arity, tensor indices in range, outputs neither
+ * constants nor graph inputs, parameters. Linear in the op count. */
+static int check_ops(const mf_model *m)
+{
     for (uint32_t i = 0; i < m->input_count + m->output_count; i++) {
         int32_t t = mf_rd_i32(m->io_records + 4 * i);
         if (t < 0 || (uint32_t)t >= m->tensor_count || tensor_is_const(m, t)) return MF_ECORRUPT;
@@ -177,48 +182,55 @@ static int check_graph(const mf_model *m)
         for (int i = 0; i < MF_OP_MAX_OUTPUTS; i++) {
             int32_t t = op.outputs[i];
             if (i >= op.output_count) { if (t != -1) return MF_ECORRUPT; continue; }
-            if (t < 0 || (uint32_t)t >= m->tensor_count || tensor_is_const(m, t)) return MF_ECORRUPT;
-            for (uint32_t k = 0; k < m->input_count; k++)
-                if (mf_rd_i32(m->io_records + 4 * k) == t) return MF_ECORRUPT;
+            if (t < 0 || (uint32_t)t >= m->tensor_count || tensor_is_const(m, t) || is_graph_input(m, t))
+                return MF_ECORRUPT;
         }
         int err = check_op_params(&op);
         if (err) return err;
     }
-    /* Producers: unique, and before every reader. */
-    for (uint32_t o = 0; o < m->op_count; o++) {
-        mf_op_record op;
-        mf_read_op(m, o, &op);
-        for (int i = 0; i < op.input_count; i++) {
-            int32_t t = op.inputs[i];
-            if (t < 0 || tensor_is_const(m, t)) continue;
-            int is_input = 0;
-            for (uint32_t k = 0; k < m->input_count; k++)
-                if (mf_rd_i32(m->io_records + 4 * k) == t) is_input = 1;
-            if (is_input) continue;
-            int produced = 0;
-            for (uint32_t e = 0; e < o && !produced; e++) {
-                mf_op_record prev;
-                mf_read_op(m, e, &prev);
-                produced = prev.outputs[0] == t || prev.outputs[1] == t;
+    return MF_OK;
+}
+
+/* Tensors tracked per pass of check_producers: a 256-byte bitmap on the
+ * stack (the loader allocates nothing, and the M55 stack is small), so a
+ * file of T tensors and O ops costs ceil(T / 2048) passes of O ops: linear
+ * for any model within the caps (MF_FILE_MAX_TENSORS / 2048 = 8 passes at
+ * most; every shipped model needs one). */
+#define PRODUCER_WINDOW 2048u
+
+/* Each activation is produced exactly once, by an op that comes before any
+ * op reading it; every graph output is produced. Runs after check_ops, so
+ * every index is in range. */
+static int check_producers(const mf_model *m)
+{
+    uint8_t produced[PRODUCER_WINDOW / 8];
+    for (uint32_t base = 0; base < m->tensor_count; base += PRODUCER_WINDOW) {
+        memset(produced, 0, sizeof produced);
+        for (uint32_t o = 0; o < m->op_count; o++) {
+            const uint8_t *r = m->op_records + (size_t)o * MF_FILE_OP_RECORD_BYTES;
+            int input_count = r[MF_OREC_INPUT_COUNT], output_count = r[MF_OREC_OUTPUT_COUNT];
+            for (int i = 0; i < input_count; i++) {
+                int32_t t = mf_rd_i32(r + MF_OREC_INPUTS + 4 * i);
+                if (t < 0 || (uint32_t)t < base || (uint32_t)t - base >= PRODUCER_WINDOW) continue;
+                uint32_t bit = (uint32_t)t - base;
+                if (produced[bit / 8] & (1u << (bit % 8))) continue;
+                if (tensor_is_const(m, t) || is_graph_input(m, t)) continue;
+                return MF_ECORRUPT;  /* read before (or without) its producer */
             }
-            if (!produced) return MF_ECORRUPT;
-        }
-        for (int i = 0; i < op.output_count; i++)
-            for (uint32_t e = 0; e < o; e++) {
-                mf_op_record prev;
-                mf_read_op(m, e, &prev);
-                if (prev.outputs[0] == op.outputs[i] || prev.outputs[1] == op.outputs[i]) return MF_ECORRUPT;
+            for (int i = 0; i < output_count; i++) {
+                int32_t t = mf_rd_i32(r + MF_OREC_OUTPUTS + 4 * i);
+                if ((uint32_t)t < base || (uint32_t)t - base >= PRODUCER_WINDOW) continue;
+                uint32_t bit = (uint32_t)t - base;
+                if (produced[bit / 8] & (1u << (bit % 8))) return MF_ECORRUPT;  /* a second producer */
+                produced[bit / 8] |= (uint8_t)(1u << (bit % 8));
             }
-    }
-    for (uint32_t k = 0; k < m->output_count; k++) {
-        int32_t t = mf_rd_i32(m->io_records + 4 * (m->input_count + k));
-        int produced = 0;
-        for (uint32_t e = 0; e < m->op_count && !produced; e++) {
-            mf_op_record op;
-            mf_read_op(m, e, &op);
-            produced = op.outputs[0] == t || op.outputs[1] == t;
         }
-        if (!produced) return MF_ECORRUPT;
+        for (uint32_t k = 0; k < m->output_count; k++) {
+            int32_t t = mf_rd_i32(m->io_records + 4 * (m->input_count + k));
+            if ((uint32_t)t < base || (uint32_t)t - base >= PRODUCER_WINDOW) continue;
+            uint32_t bit = (uint32_t)t - base;
+            if (!(produced[bit / 8] & (1u << (bit % 8)))) return MF_ECORRUPT;
+        }
     }
     return MF_OK;
 }
@@ -249,7 +261,10 @@ int mf_model_open(mf_model *model, const void *blob, size_t size)
     uint32_t so = mf_rd_u32(b + MF_HDR_STRINGS_OFFSET), sb = mf_rd_u32(b + MF_HDR_STRINGS_BYTES);
     uint32_t mo = mf_rd_u32(b + MF_HDR_META_OFFSET), mb = mf_rd_u32(b + MF_HDR_META_BYTES);
     uint32_t dof = mf_rd_u32(b + MF_HDR_DATA_OFFSET), db = mf_rd_u32(b + MF_HDR_DATA_BYTES);
-    if (nt == 0 || nt > MF_FILE_MAX_TENSORS || no == 0 || no > MF_FILE_MAX_OPS) return MF_ECORRUPT;
+    if (nt == 0 || no == 0) return MF_ECORRUPT;
+    /* Larger graphs may be well formed but are beyond what this runtime
+     * takes: planning is quadratic in the activations. */
+    if (nt > MF_FILE_MAX_TENSORS || no > MF_FILE_MAX_OPS) return MF_ERANGE;
     if (ni == 0 || ni > MF_FILE_MAX_IO || nout == 0 || nout > MF_FILE_MAX_IO) return MF_ECORRUPT;
     if (!in_blob(to, (uint64_t)nt * MF_FILE_TENSOR_RECORD_BYTES, size) ||
         !in_blob(oo, (uint64_t)no * MF_FILE_OP_RECORD_BYTES, size) ||
@@ -277,7 +292,8 @@ int mf_model_open(mf_model *model, const void *blob, size_t size)
     model->meta_bytes = mb;
     int err = MF_OK;
     for (uint32_t t = 0; t < nt && !err; t++) err = check_tensor(model, t);
-    if (!err) err = check_graph(model);
+    if (!err) err = check_ops(model);
+    if (!err) err = check_producers(model);
     if (err) {
         memset(model, 0, sizeof *model);
         return err;

@@ -18,13 +18,13 @@ typedef struct axis_tap {
 } axis_tap;
 
 /* OpenCV rounds float weights with cvRound: half to even. */
-static int round_weight(float w)
+static inline int round_weight(float w)
 {
     return (int)lrintf(w * (float)COEF_ONE);
 }
 
 /* Horizontal tap: OpenCV zeroes the fraction at both edges. */
-static axis_tap x_tap(int d, double scale, int size)
+static inline axis_tap x_tap(int d, double scale, int size)
 {
     axis_tap t;
     float f = (float)(((double)d + 0.5) * scale - 0.5);
@@ -48,7 +48,7 @@ static axis_tap x_tap(int d, double scale, int size)
 }
 
 /* Vertical tap: OpenCV keeps the fraction and clamps the row indices. */
-static axis_tap y_tap(int d, double scale, int size)
+static inline axis_tap y_tap(int d, double scale, int size)
 {
     axis_tap t;
     float f = (float)(((double)d + 0.5) * scale - 0.5);
@@ -61,7 +61,7 @@ static axis_tap y_tap(int d, double scale, int size)
     return t;
 }
 
-static uint8_t vertical_mix(int top, int bottom, int w0, int w1)
+static inline uint8_t vertical_mix(int top, int bottom, int w0, int w1)
 {
     int v = ((((top >> 4) * w0) >> 16) + (((bottom >> 4) * w1) >> 16) + 2) >> 2;
     return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);

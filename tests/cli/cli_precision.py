@@ -113,9 +113,12 @@ def check_int8_detector(cli, photos):
     b = cv2.imread(os.path.join(cli.cwd, "aligned_int8.png"))
     if a is not None and b is not None:
         diff = float(np.abs(a.astype(float) - b.astype(float)).mean())
-        shifted = float(np.abs(a.astype(float) - np.roll(a, 1, axis=1).astype(float)).mean())
+        # int8 landmarks sit within about a network pixel of float32's (3.jpg: 2 px at the original
+        # scale, 2.4 px in the aligned view with libjpeg's pixels, 0.4 px with stb_image's), so the
+        # bound is a 2-pixel shift of the aligned face; a wrong face or wrong warp is far above it.
+        shifted = float(np.abs(a.astype(float) - np.roll(a, 2, axis=1).astype(float)).mean())
         check(a.shape == b.shape == (112, 112, 3) and diff < shifted,
-              f"align int8 vs float32: mean |diff| {diff:.2f} < a 1-pixel shift's {shifted:.2f}")
+              f"align int8 vs float32: mean |diff| {diff:.2f} < a 2-pixel shift's {shifted:.2f}")
 
 
 def cosine(a, b):

@@ -1,8 +1,9 @@
 """C detector vs the PyTorch oracle on every photo of ../shared/data/multiface.
 
 Both sides start from the same pixels: each JPEG is decoded once by
-`mcuface decode` into a PNG (JPEG decoders differ by a few levels: stb vs
-libjpeg, max 3), which the oracle and the C detector then read. For each
+`mcuface decode` into a PNG (now libjpeg-turbo with cv2's settings, so
+equal to cv2.imread; the PNG keeps the sides independent of any decoder),
+which the oracle and the C detector then read. For each
 photo and network size (long side 320, and the original scale) the oracle's
 faces are stored as JSON under BUILD/fixtures/detect (regenerated
 when missing or older than the oracle or the model), then `mcuface detect

@@ -8,7 +8,7 @@
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_posix_file.h"
 #include <stdio.h>
 #include <stdlib.h>

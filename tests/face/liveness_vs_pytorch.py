@@ -9,8 +9,8 @@ logits. This script then checks, per frame and model:
   2. the C logits equal minifasnet.py's forward of the official .pth on the
      same crop (BGR float 0..255) within 1e-4, and so do the fused scores;
   3. informative: the crop against cv2.imread + cv2.resize on the same
-     rectangle (the JPEG decoders differ: stb vs libjpeg; EXIF orientation is
-     applied on both sides, as mcuface's loader does), and the score of that
+     rectangle (both decode JPEGs with libjpeg-turbo and the same settings;
+     EXIF orientation is applied on both sides, as mcuface's loader does), and the score of that
      all-OpenCV pipeline.
 Everything is computed now, in the build tree; nothing derived from the data
 is kept in the repository. Exit 77 (skip) without models or data.

@@ -9,7 +9,7 @@
 #include "mf_test.h"
 #include "mcuface/mf_pipeline.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_posix_file.h"
 #include "support/store_fixture.h"
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * without the models, the photos or the built example. */
 #include "mf_test.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  *   graph_ref_host detector-input MODEL IMAGE LONG_SIDE INPUT
  *       decodes IMAGE and writes to INPUT the detector network input that
  *       mf_detect builds from it (resized to LONG_SIDE, quantized for an
- *       int8 model); prints NxHxWxC.
+ *       int8 model; YuNet: zero-padded to multiples of 32); prints NxHxWxC.
  *   graph_ref_host liveness-input MODEL IMAGE INPUT
  *       the central square of IMAGE resized to the liveness model's input
  *       side and converted as mf_liveness_check does (BGR 0..255, quantized
@@ -21,7 +21,8 @@
 #include "mcuface/mf_model.h"
 #include "mcuface/mf_recognize.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
+#include "face/detect_yunet.h"
 #include "mcuface/mf_posix_file.h"
 #include "nn/graph.h"
 #include "vision/resize.h"
@@ -111,10 +112,18 @@ static int detector_input(const char *model_path, const char *image_path, long l
     if ((err = mf_detector_plan(&det, w, h, memory, workspace, &arena))) return fail("plan", err);
     if (workspace + arena > MEMORY_BYTES) return fail("arena", MF_ENOMEM);
     if ((err = mf_detector_bind(&det, memory + workspace, arena))) return fail("bind", err);
-    if ((err = mf_detect(&det, &image, NULL, NULL, 0)) < 0) return fail("detect", err);
+    /* YuNet's input bytes are reused by the arena during the run: read them before it */
+    mf_frame frame;
+    if (det.arch == MF_DETECTOR_YUNET) {
+        err = mf_frame_from_image(&image, &frame);
+        if (!err) err = mf_yunet_preprocess(&det, &frame);
+    } else err = mf_detect(&det, &image, NULL, NULL, 0);
+    if (err < 0) return fail("detect", err);
     const mf_tensor *input = mf_model_input(&det.model, 0);
     int status = write_file(out_path, input->data, tensor_bytes(input));
-    if (!status) printf("1x%dx%dx3\n", (int)h, (int)w);
+    /* the planned input's dims: YuNet's are padded to multiples of 32 */
+    if (!status)
+        printf("%dx%dx%dx%d\n", (int)input->dims[0], (int)input->dims[1], (int)input->dims[2], (int)input->dims[3]);
     free(memory);
     mf_image_free(&image);
     mf_unmap_file(&file);

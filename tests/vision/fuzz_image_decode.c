@@ -1,29 +1,8 @@
-/* libFuzzer target for mf_image_decode (not part of ctest; the ctest
- * coverage is tests/vision/test_image_file.c). Build and run:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Iport/posix -I/usr/include/stb \
- *     tests/vision/fuzz_image_decode.c port/posix/image_file.c src/vision/image.c src/status.c \
- *     -lstb -lm -o /tmp/fuzz_image_decode
- *   /tmp/fuzz_image_decode -max_len=65536 -rss_limit_mb=2048
- * Note: Debian's libstb is not instrumented; run crashes found here under
- * valgrind as well. */
-#include "mf_image_file.h"
-#include "mcuface/mf_status.h"
-#include <stddef.h>
-#include <stdint.h>
+/* libFuzzer target for mf_image_decode (bench/fuzz_all.sh builds and runs
+ * it; ctest replays tests/vision/corpus/{image,exif} through
+ * tests/fuzz_driver.c). Note: Debian's libjpeg-turbo and libpng are not
+ * instrumented; run crashes found here under valgrind as well. */
+#include "support/parser_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    mf_image img;
-    int err = mf_image_decode(data, size, &img);
-    if (err == MF_OK) {
-        /* Touch every pixel so the sanitizers see the whole buffer. */
-        volatile uint8_t sink = 0;
-        for (int y = 0; y < img.height; y++)
-            for (int x = 0; x < img.width * 3; x++) sink ^= img.data[(size_t)y * (size_t)img.stride + (size_t)x];
-        (void)sink;
-    }
-    mf_image_free(&img);
-    return 0;
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) { return mf_fuzz_image_decode(data, size); }

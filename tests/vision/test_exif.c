@@ -1,5 +1,5 @@
 /* EXIF orientation in the host image loader: a small asymmetric JPEG written
- * by stb_image_write, with an APP1 Exif segment spliced in after SOI for each
+ * by libjpeg here, with an APP1 Exif segment spliced in after SOI for each
  * orientation 1..8 (both TIFF byte orders), must decode to exactly the
  * matching rotation / mirror of the plain decode (same JPEG data, so the
  * pixels compare exactly); truncated and garbage EXIF must decode as stored
@@ -7,14 +7,13 @@
  * antispoof phone photos, when present, must come out upright. */
 #include "mf_test.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
-#include <stb/stb_image.h>
-#include <stb/stb_image_write.h>
+#include "mcuface/mf_image_file.h"
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jpeglib.h>
 
 #define W 13
 #define H 7
@@ -37,12 +36,7 @@ static void buf_put(buf *b, const void *p, size_t n)
     b->n += n;
 }
 
-static void write_cb(void *ctx, void *data, int size)
-{
-    buf_put((buf *)ctx, data, (size_t)size);
-}
-
-/* The plain JPEG (stb's writer: SOI then JFIF APP0), W x H, no EXIF. */
+/* The plain JPEG (libjpeg's writer, quality 95: SOI then JFIF APP0), W x H, no EXIF. */
 static buf plain_jpeg(void)
 {
     uint8_t px[W * H * 3];
@@ -53,9 +47,55 @@ static buf plain_jpeg(void)
             p[1] = (uint8_t)(y * 35);
             p[2] = (uint8_t)((x * 7 + y * 29) ^ (x == 0 && y == 0 ? 0xff : 0));
         }
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr err;
+    c.err = jpeg_std_error(&err); /* libjpeg's default handler exits: fine for a fixed, valid input */
+    jpeg_create_compress(&c);
+    unsigned char *out = NULL;
+    unsigned long out_n = 0;
+    jpeg_mem_dest(&c, &out, &out_n);
+    c.image_width = W;
+    c.image_height = H;
+    c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, 95, TRUE);
+    jpeg_start_compress(&c, TRUE);
+    for (int y = 0; y < H; y++) {
+        JSAMPROW row = px + y * W * 3;
+        jpeg_write_scanlines(&c, &row, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
     buf b = {0};
-    if (!stbi_write_jpg_to_func(write_cb, &b, W, H, 3, px, 95)) abort();
+    buf_put(&b, out, out_n);
+    free(out);
     return b;
+}
+
+/* The stored (un-rotated) pixels of a valid JPEG, straight from libjpeg
+ * with its defaults, as RGB888 (malloc'd; *W_OUT x *H_OUT). */
+static uint8_t *raw_jpeg_decode(const uint8_t *bytes, size_t n, int *w_out, int *h_out)
+{
+    struct jpeg_decompress_struct d;
+    struct jpeg_error_mgr err;
+    d.err = jpeg_std_error(&err);
+    jpeg_create_decompress(&d);
+    jpeg_mem_src(&d, bytes, (unsigned long)n);
+    jpeg_read_header(&d, TRUE);
+    d.out_color_space = JCS_RGB;
+    jpeg_start_decompress(&d);
+    size_t stride = (size_t)d.output_width * 3;
+    uint8_t *px = malloc(stride * d.output_height);
+    while (px && d.output_scanline < d.output_height) {
+        JSAMPROW row = px + d.output_scanline * stride;
+        jpeg_read_scanlines(&d, &row, 1);
+    }
+    *w_out = (int)d.output_width;
+    *h_out = (int)d.output_height;
+    jpeg_finish_decompress(&d);
+    jpeg_destroy_decompress(&d);
+    return px;
 }
 
 /* A TIFF structure with IFD0 holding ENTRIES tags before Orientation (to
@@ -349,7 +389,7 @@ static int compare_names(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
-/* The phone photos: loaded upright, i.e. exactly stb's raw decode turned by
+/* The phone photos: loaded upright, i.e. exactly libjpeg's raw decode turned by
  * the orientation the file carries (sides swapped for 5..8). */
 static void test_antispoof_samples(void)
 {
@@ -378,8 +418,8 @@ static void test_antispoof_samples(void)
         MF_CHECK(bytes != NULL);
         if (!bytes) continue;
         int o = mf_image_exif_orientation(bytes, n);
-        int rw = 0, rh = 0, rc = 0;
-        stbi_uc *raw = stbi_load_from_memory(bytes, (int)n, &rw, &rh, &rc, 3);
+        int rw = 0, rh = 0;
+        uint8_t *raw = raw_jpeg_decode(bytes, n, &rw, &rh);
         mf_image img;
         MF_CHECK_EQ_INT(mf_image_load(path, &img), MF_OK);
         MF_CHECK(raw != NULL);
@@ -390,7 +430,7 @@ static void test_antispoof_samples(void)
             if (o >= 5) MF_CHECK(img.width == rh && img.height == rw);
             rotated += o != 1;
         }
-        stbi_image_free(raw);
+        free(raw);
         mf_image_free(&img);
         free(bytes);
     }

@@ -91,6 +91,12 @@ int cli_detector_open(cli_detector *cd, const char *name_or_file, cli_precision 
 int cli_detector_prepare(cli_detector *cd, int32_t width, int32_t height, int32_t long_side);
 void cli_detector_close(cli_detector *cd);
 
+/* Faces the per-face commands (identify, liveness, embed) report per image
+ * unless --max-faces N says otherwise; more are reported as truncated
+ * ("faces_found", "faces_truncated" and a warning on stderr). */
+#define CLI_DEFAULT_MAX_FACES 64
+#define CLI_MAX_FACES_LIMIT 10000
+
 /* One stderr remark when a detection at LONG_SIDE probably missed small
  * faces: the image was shrunk more than 1.5x to the network input and no
  * face was found, or the smallest face found is under 12 network pixels
@@ -102,6 +108,8 @@ void cli_remark_small_faces(const char *image_path, const mf_image *img, long lo
 
 /* Whether stderr is a terminal (progress bars are drawn only then). */
 int cli_is_tty(void);
+/* The warning for an image with more faces than reported, on stderr. */
+void cli_warn_truncated(const char *image_path, int found, int reported);
 void cli_progress(const char *label, size_t done, size_t total);
 
 int cmd_detect(int argc, char **argv);

@@ -85,6 +85,10 @@ void cli_args_print_help(const cli_command *cmd, FILE *out);
 #define CLI_OPTION_DETECTOR(T)                                                                                 \
     CLI_OPT("--detector", CLI_ARG_STRING, T, detector, "NAME|FILE",                                            \
             "face detector (default " CLI_DEFAULT_DETECTOR ")")
+#define CLI_OPTION_MAX_FACES(T)                                                                                \
+    CLI_OPT("--max-faces", CLI_ARG_LONG, T, max_faces, "N",                                                    \
+            "report at most N faces, best detection scores first (default 64; more are reported as truncated)", \
+            .min = 1, .max = CLI_MAX_FACES_LIMIT)
 #define CLI_OPTION_RECOGNIZER(T)                                                                               \
     CLI_OPT("--recognizer", CLI_ARG_STRING, T, recognizer, "NAME|FILE",                                        \
             "face recognizer (default " CLI_DEFAULT_RECOGNIZER ")")

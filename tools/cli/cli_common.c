@@ -50,6 +50,12 @@ int cli_parse_threshold(const char *text, float min, float *out)
     return 0;
 }
 
+void cli_warn_truncated(const char *image_path, int found, int reported)
+{
+    fprintf(stderr, "mcuface: warning: %s: %d faces found, only the %d best-scoring reported (--max-faces N)\n",
+            image_path, found, reported);
+}
+
 const char *cli_model_path(const char *name)
 {
     static char path[8192];

@@ -1,7 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_store.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 #define MAX_DETECTED 64
 
@@ -20,6 +21,8 @@ int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_opt
     opt->sectors = CLI_STORE_DEFAULT_SECTORS;
     opt->liveness = 1;
     opt->threshold = -1.0f;
+    opt->wait_s = CLI_STORE_DEFAULT_WAIT_S;
+    opt->max_faces = CLI_DEFAULT_MAX_FACES;
     const char *env_key = getenv("MCUFACE_KEY_FILE");
     if (env_key && *env_key) opt->key_file = env_key;
     int count = 0, status = cli_args_parse(cmd, argc, argv, opt, &count);
@@ -47,22 +50,27 @@ int cli_store_fail(const char *what, int status)
     return 1;
 }
 
-/* Reads the key, refusing a file of the wrong size or one that group or
- * others may access (a key anyone can read protects nothing). */
+/* Reads the key, refusing a file of the wrong size, anything but a regular
+ * file (a FIFO would block) or one that group or others may access (a key
+ * anyone can read protects nothing). */
 static int read_key(const char *path, uint8_t key[MF_STORE_KEY_BYTES])
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        fprintf(stderr, "mcuface: key file %s: %s\n", path, strerror(errno));
+    int fd = -1;
+    size_t size = 0;
+    int err = mf_open_regular_file(path, &fd, &size);
+    if (err == MF_EUNSUPPORTED) {
+        fprintf(stderr, "mcuface: key file %s: not a regular file\n", path);
+        return 1;
+    }
+    if (err) {
+        fprintf(stderr, "mcuface: key file %s: %s\n", path, err == MF_ENOTFOUND ? strerror(ENOENT) : mf_status_str(err));
         return 1;
     }
     struct stat st;
     int bad = 1;
     if (fstat(fd, &st) != 0) fprintf(stderr, "mcuface: key file %s: %s\n", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode)) fprintf(stderr, "mcuface: key file %s: not a regular file\n", path);
-    else if (st.st_size != MF_STORE_KEY_BYTES)
-        fprintf(stderr, "mcuface: key file %s: must hold exactly %d bytes, has %lld\n", path, MF_STORE_KEY_BYTES,
-                (long long)st.st_size);
+    else if (size != MF_STORE_KEY_BYTES)
+        fprintf(stderr, "mcuface: key file %s: must hold exactly %d bytes, has %zu\n", path, MF_STORE_KEY_BYTES, size);
     else if (st.st_mode & (S_IRWXG | S_IRWXO))
         fprintf(stderr, "mcuface: key file %s: accessible by group or others (mode %03o); run chmod 600 on it\n", path,
                 (unsigned)(st.st_mode & 0777));
@@ -146,29 +154,57 @@ static int mount(cli_store *cs, const char *db_path)
     return 0;
 }
 
-int cli_store_open(cli_store *cs, const char *db_path, const char *key_path)
+/* Whether every sector's header unit is erased: a file no init finished
+ * (a wipe programs one header; a collection programs the next before it
+ * erases the old). Such a file would mount under any key. */
+static int never_initialised(const mf_flash *flash)
+{
+    for (uint32_t sector = 0; sector < flash->sector_count; sector++) {
+        uint8_t head[32];
+        if (flash->read(flash, sector * flash->sector_size, head, sizeof head) != MF_OK) return 0;
+        for (size_t k = 0; k < sizeof head; k++)
+            if (head[k] != 0xFF) return 0;
+    }
+    return 1;
+}
+
+static void print_open_error(const char *db_path, int err, int fd, uint32_t wait_ms)
+{
+    if (err == MF_ENOTFOUND)
+        fprintf(stderr, "mcuface: db %s: %s (create it with 'mcuface db --db FILE --key-file KEY init')\n", db_path,
+                strerror(ENOENT));
+    else if (err == MF_ESTATE)
+        fprintf(stderr, "mcuface: db %s is busy: another mcuface command held it for %.1f s (try again, or --wait S)\n",
+                db_path, wait_ms / 1000.0);
+    else if (err == MF_EUNSUPPORTED) fprintf(stderr, "mcuface: db %s: not a regular file\n", db_path);
+    else if (err == MF_EINVAL) {
+        struct stat st;
+        int known = fd >= 0 ? fstat(fd, &st) == 0 : stat(db_path, &st) == 0;
+        unsigned long long size = known ? (unsigned long long)st.st_size : 0;
+        fprintf(stderr, "mcuface: db %s: not an mcuface db (size %llu is not 2..%u sectors of %u bytes)\n", db_path,
+                size, CLI_STORE_MAX_SECTORS, CLI_STORE_SECTOR_SIZE);
+    } else fprintf(stderr, "mcuface: db %s: cannot open: %s\n", db_path, mf_status_str(err));
+}
+
+int cli_store_open(cli_store *cs, const char *db_path, const char *key_path, cli_store_access access, double wait_s)
 {
     memset(cs, 0, sizeof *cs);
     cs->file.fd = -1;
-    /* Checked here so that a missing db is reported, not created. */
-    struct stat st;
-    if (stat(db_path, &st) != 0) {
-        fprintf(stderr, "mcuface: db %s: %s (create it with 'mcuface db --db FILE --key-file KEY init')\n", db_path,
-                strerror(errno));
-        return 1;
-    }
-    uint64_t size = (uint64_t)st.st_size;
-    if (!S_ISREG(st.st_mode) || size % CLI_STORE_SECTOR_SIZE != 0 || size / CLI_STORE_SECTOR_SIZE < 2 ||
-        size / CLI_STORE_SECTOR_SIZE > CLI_STORE_MAX_SECTORS) {
-        fprintf(stderr, "mcuface: db %s: not an mcuface db (size %llu is not 2..%u sectors of %u bytes)\n", db_path,
-                (unsigned long long)size, CLI_STORE_MAX_SECTORS, CLI_STORE_SECTOR_SIZE);
-        return 1;
-    }
     if (setup_crypto(cs, key_path)) return 1;
-    int err = mf_flash_file_open(&cs->file, db_path, CLI_STORE_SECTOR_SIZE, (uint32_t)(size / CLI_STORE_SECTOR_SIZE),
-                                 CLI_STORE_PROG_SIZE, &cs->flash);
+    mf_flash_file_options fo;
+    fo.lock = access == CLI_STORE_WRITE ? MF_FLASH_FILE_EXCLUSIVE : MF_FLASH_FILE_SHARED;
+    fo.lock_timeout_ms = (uint32_t)(wait_s * 1000.0 + 0.5);
+    fo.create = MF_FLASH_FILE_MUST_EXIST;  /* a missing db is reported, not created */
+    /* Sector count 0: taken from the file's size, read under the lock. */
+    int err = mf_flash_file_open_ex(&cs->file, db_path, CLI_STORE_SECTOR_SIZE, 0, CLI_STORE_PROG_SIZE, &fo, &cs->flash);
+    if (!err && (cs->flash.sector_count < 2 || cs->flash.sector_count > CLI_STORE_MAX_SECTORS)) err = MF_EINVAL;
     if (err) {
-        fprintf(stderr, "mcuface: db %s: cannot open: %s\n", db_path, mf_status_str(err));
+        print_open_error(db_path, err, cs->file.fd, fo.lock_timeout_ms);
+        cli_store_close(cs);
+        return 1;
+    }
+    if (never_initialised(&cs->flash)) {
+        fprintf(stderr, "mcuface: db %s holds no store (an interrupted init?): remove it and run init again\n", db_path);
         cli_store_close(cs);
         return 1;
     }
@@ -179,21 +215,66 @@ int cli_store_open(cli_store *cs, const char *db_path, const char *key_path)
     return 0;
 }
 
+/* Makes a rename or link in PATH's directory durable. */
+static int sync_parent_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (n >= sizeof dir) return -1;
+    if (slash && n == 0) strcpy(dir, "/");
+    else if (slash) { memcpy(dir, path, n); dir[n] = '\0'; }
+    else strcpy(dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Whether the existing PATH looks like a db: a regular file of whole sectors. */
+static int looks_like_db(const struct stat *st)
+{
+    uint64_t size = (uint64_t)st->st_size;
+    return S_ISREG(st->st_mode) && size % CLI_STORE_SECTOR_SIZE == 0 && size / CLI_STORE_SECTOR_SIZE >= 2 &&
+           size / CLI_STORE_SECTOR_SIZE <= CLI_STORE_MAX_SECTORS;
+}
+
+int cli_store_check_absent(const char *db_path)
+{
+    struct stat st;
+    if (lstat(db_path, &st) != 0) {
+        if (errno == ENOENT) return 0;
+        fprintf(stderr, "mcuface: db %s: %s\n", db_path, strerror(errno));
+        return 1;
+    }
+    if (looks_like_db(&st)) fprintf(stderr, "mcuface: db %s already exists (init never overwrites a store)\n", db_path);
+    else fprintf(stderr, "mcuface: %s already exists and is not an mcuface db; init will not replace it\n", db_path);
+    return 1;
+}
+
+/* The store is built in a temporary file beside DB_PATH (header written and
+ * fsynced) and only then linked into place: a killed init leaves at most a
+ * stray temporary, never a blank db that the first key to write would bind.
+ * link() never replaces an existing file, so racing inits cannot clobber. */
 int cli_store_init(cli_store *cs, const char *db_path, const char *key_path, uint32_t sectors)
 {
     memset(cs, 0, sizeof *cs);
     cs->file.fd = -1;
-    struct stat st;
-    if (stat(db_path, &st) == 0) {
-        fprintf(stderr, "mcuface: db %s already exists (init never overwrites a store)\n", db_path);
+    if (cli_store_check_absent(db_path)) return 1;
+    if (setup_crypto(cs, key_path)) return 1;
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.init-%ld", db_path, (long)getpid()) >= (int)sizeof tmp) {
+        fprintf(stderr, "mcuface: db %s: path too long\n", db_path);
+        cli_store_close(cs);
         return 1;
     }
-    if (setup_crypto(cs, key_path)) return 1;
-    int err = mf_flash_file_open(&cs->file, db_path, CLI_STORE_SECTOR_SIZE, sectors, CLI_STORE_PROG_SIZE, &cs->flash);
+    const mf_flash_file_options fo = {MF_FLASH_FILE_NO_LOCK, 0, MF_FLASH_FILE_CREATE_NEW};
+    int err = mf_flash_file_open_ex(&cs->file, tmp, CLI_STORE_SECTOR_SIZE, sectors, CLI_STORE_PROG_SIZE, &fo, &cs->flash);
     if (err) {
-        fprintf(stderr, "mcuface: db %s: cannot create: %s\n", db_path, mf_status_str(err));
+        fprintf(stderr, "mcuface: db %s: cannot create %s: %s\n", db_path, tmp,
+                err == MF_EEXIST ? "a file of that name exists" : mf_status_str(err));
         cli_store_close(cs);
-        unlink(db_path);
         return 1;
     }
     /* A blank flash mounts under any key; wiping programs the first sector
@@ -201,10 +282,18 @@ int cli_store_init(cli_store *cs, const char *db_path, const char *key_path, uin
     int failed = mount(cs, db_path);
     if (!failed && (err = mf_store_wipe(&cs->store)) != MF_OK) failed = cli_store_fail("db init", err);
     if (!failed) failed = cli_store_sync(cs);
-    if (failed) {
-        cli_store_close(cs);
-        unlink(db_path);
+    if (!failed && link(tmp, db_path) != 0) {
+        if (errno == EEXIST) fprintf(stderr, "mcuface: db %s already exists (created meanwhile; not overwritten)\n", db_path);
+        else fprintf(stderr, "mcuface: db %s: cannot create: %s\n", db_path, strerror(errno));
+        failed = 1;
     }
+    unlink(tmp);
+    if (!failed && sync_parent_dir(db_path) != 0) {
+        fprintf(stderr, "mcuface: db %s: cannot sync its directory: %s\n", db_path, strerror(errno));
+        unlink(db_path);
+        failed = 1;
+    }
+    if (failed) cli_store_close(cs);
     return failed;
 }
 
@@ -256,13 +345,15 @@ void cli_face_models_close(cli_face_models *m)
     cli_detector_close(&m->cd);
 }
 
-static int detect_faces(cli_face_models *m, const mf_image *img, const char *image_path, mf_face *faces)
+/* Runs the detector, keeping up to CAP faces (best scores first) in FACES.
+ * Returns the number found (may exceed CAP) or a negative status. */
+static int detect_faces(cli_face_models *m, const mf_image *img, const char *image_path, mf_face *faces, int cap)
 {
     mf_detect_options dopt = mf_detect_default_options();
     int count = cli_detector_prepare(&m->cd, img->width, img->height, (int32_t)m->size);
-    if (count == MF_OK) count = mf_detect(&m->cd.det, img, &dopt, faces, MAX_DETECTED);
+    if (count == MF_OK) count = mf_detect(&m->cd.det, img, &dopt, faces, cap);
     if (count < 0) cli_fail(image_path, count);
-    return count > MAX_DETECTED ? MAX_DETECTED : count;
+    return count;
 }
 
 static int judge_and_embed(cli_face_models *m, const mf_image *img, const mf_face *face, cli_face_result *out)
@@ -292,18 +383,28 @@ static int load_image(const char *path, mf_image *img)
     return err;
 }
 
-int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap)
+int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap, int *found)
 {
-    static mf_face faces[MAX_DETECTED];
+    *found = 0;
+    mf_face *faces = malloc((size_t)(cap > 0 ? cap : 1) * sizeof *faces);
+    if (!faces) {
+        cli_fail(image_path, MF_ENOMEM);
+        return MF_ENOMEM;
+    }
     mf_image img;
     int err = load_image(image_path, &img);
-    if (err) return err;
-    int count = detect_faces(m, &img, image_path, faces);
+    if (err) {
+        free(faces);
+        return err;
+    }
+    int count = detect_faces(m, &img, image_path, faces, cap);
+    if (count >= 0) *found = count;
     if (count > cap) count = cap;
     for (int i = 0; i < count && count >= 0; i++) {
         if ((err = judge_and_embed(m, &img, &faces[i], &out[i])) != MF_OK) count = err;
     }
     mf_image_free(&img);
+    free(faces);
     return count;
 }
 
@@ -312,7 +413,8 @@ int cli_enrollment_face(cli_face_models *m, const char *image_path, cli_face_res
     static mf_face faces[MAX_DETECTED];
     mf_image img;
     if (load_image(image_path, &img)) return 1;
-    int count = detect_faces(m, &img, image_path, faces);
+    int count = detect_faces(m, &img, image_path, faces, MAX_DETECTED);
+    if (count > MAX_DETECTED) count = MAX_DETECTED;
     int failed = count < 0;
     int chosen = count > 0 ? cli_largest_face(faces, count) : -1;
     if (!failed && chosen < 0) {
@@ -338,4 +440,55 @@ void cli_json_string(const char *s)
         else putchar(*p);
     }
     putchar('"');
+}
+
+const char *cli_escaped(const char *s, char *buf, size_t size)
+{
+    size_t o = 0;
+    const uint8_t *p = (const uint8_t *)s;
+    if (size == 0) return "";
+    while (*p && o + 1 < size) {
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        int plain = n > 0 && cp >= 0x20 && cp != 0x7F && cp != '\\';
+        if (plain && cp >= 0x80) {
+            utf8proc_category_t cat = utf8proc_category(cp);
+            plain = cat != UTF8PROC_CATEGORY_CC && cat != UTF8PROC_CATEGORY_CF && cat != UTF8PROC_CATEGORY_ZL &&
+                    cat != UTF8PROC_CATEGORY_ZP && cat != UTF8PROC_CATEGORY_CO && cat != UTF8PROC_CATEGORY_CS &&
+                    cat != UTF8PROC_CATEGORY_CN;
+        }
+        size_t take = n > 0 ? (size_t)n : 1;
+        if (plain) {
+            if (o + take + 1 > size) break;
+            memcpy(buf + o, p, take);
+            o += take;
+        } else {
+            /* every byte of the character as \xNN, so nothing reaches the terminal raw */
+            if (o + 4 * take + 1 > size) break;
+            for (size_t k = 0; k < take; k++) o += (size_t)snprintf(buf + o, size - o, "\\x%02X", p[k]);
+        }
+        p += take;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+int cli_store_name(const char *raw, char out[MF_STORE_NAME_MAX + 1])
+{
+    char shown[4 * 4 * MF_STORE_NAME_MAX + 64];
+    /* NFC: the store compares bytes, so "José" typed precomposed and
+     * decomposed must become the same bytes before it gets there. */
+    utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)raw);
+    if (!nfc)
+        return cli_usage_error("name '%s' is not valid UTF-8", cli_escaped(raw, shown, sizeof shown));
+    size_t len = strlen((const char *)nfc);
+    int err = len > MF_STORE_NAME_MAX ? MF_ERANGE : mf_store_check_name((const char *)nfc);
+    if (!err) memcpy(out, nfc, len + 1);
+    free(nfc);
+    if (err == MF_ERANGE)
+        return cli_usage_error("name '%s' is longer than %d bytes", cli_escaped(raw, shown, sizeof shown), MF_STORE_NAME_MAX);
+    if (err)
+        return cli_usage_error("name '%s' is not valid (1..%d bytes of UTF-8, no control characters)",
+                               cli_escaped(raw, shown, sizeof shown), MF_STORE_NAME_MAX);
+    return 0;
 }

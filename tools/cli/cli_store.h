@@ -25,6 +25,8 @@
 #define CLI_STORE_DEFAULT_SECTORS 128u
 #define CLI_STORE_MAX_SECTORS 4096u  /* 256 MiB: keeps addresses in 32 bits */
 #define CLI_STORE_MAX_POSITIONAL 16
+/* How long a command waits for another's lock on the db before "busy". */
+#define CLI_STORE_DEFAULT_WAIT_S 10.0f
 
 /* Options of `db` and `identify`, accepted before or after the subcommand;
  * "--" ends the options (for a NAME that starts with '-'). */
@@ -35,6 +37,8 @@ typedef struct cli_store_options {
     long size;            /* detector long side, 0 = original scale */
     long sectors;         /* db init only */
     float threshold;      /* identify: 1:N threshold, negative = the store's default */
+    float wait_s;         /* --wait: seconds to wait for another command's lock on the db (default 10) */
+    long max_faces;       /* identify --max-faces: faces reported per image (default 64) */
     int json, liveness, allow_duplicate;
     int plaintext;                  /* export/import: the clear export format */
     const char *passphrase_file;    /* export/import: key from a passphrase (PBKDF2) */
@@ -55,7 +59,11 @@ int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_opt
             .required = 1),                                                                                     \
     CLI_OPT("--key-file", CLI_ARG_STRING, cli_store_options, key_file, "KEY",                                   \
             "its 32-byte key file (default $MCUFACE_KEY_FILE)")
-
+/* --wait S, in the table of every command that opens the db. */
+#define CLI_STORE_OPTION_WAIT                                                                                   \
+    CLI_OPT("--wait", CLI_ARG_FLOAT, cli_store_options, wait_s, "S",                                            \
+            "wait up to S seconds for another command's lock on the db, then fail 'busy' (default 10)",         \
+            .min = 0, .max = 3600, .meaning = "seconds")
 /* Checks that --db and a key file were given; 0 or 2 (usage error printed). */
 int cli_store_require_paths(const cli_store_options *opt);
 
@@ -75,13 +83,29 @@ typedef struct cli_store {
  * line and returns 1 on failure, 0 on success. */
 int cli_store_create_key(const char *path, int *created);
 
-/* Opens an existing db file and mounts it with the key from KEY_PATH. Prints
- * one line and returns 1 on failure (the file is not written), 0 on success. */
-int cli_store_open(cli_store *cs, const char *db_path, const char *key_path);
+/* What a command does with the db: CLI_STORE_READ takes a shared lock
+ * (list, export, identify: they run side by side), CLI_STORE_WRITE an
+ * exclusive one. */
+typedef enum cli_store_access { CLI_STORE_READ, CLI_STORE_WRITE } cli_store_access;
 
-/* Creates DB_PATH (which must not exist) with SECTORS sectors and writes the
- * first sector header, which binds the store to the key. On failure the
- * file is removed, one line is printed and 1 returned. */
+/* Opens an existing db file, locks it (waiting up to WAIT_S seconds for a
+ * conflicting lock, then "db is busy") and mounts it under the lock with the
+ * key from KEY_PATH; the lock is held until cli_store_close, so a writer's
+ * whole mount-to-sync sees every other writer's records. Refuses a file no
+ * init finished (all sector headers blank). Prints one line and returns 1 on
+ * failure (the file is not written), 0 on success. */
+int cli_store_open(cli_store *cs, const char *db_path, const char *key_path, cli_store_access access, double wait_s);
+
+/* Prints one line and returns 1 when DB_PATH exists (a db: "already
+ * exists"; anything else, a symlink included: "not an mcuface db"), 0 when
+ * it is absent. */
+int cli_store_check_absent(const char *db_path);
+
+/* Creates DB_PATH (which must not exist) with SECTORS sectors: the store is
+ * built and fsynced in a temporary file beside it, its first sector header
+ * binding it to the key, then linked into place without replacing anything
+ * and the directory fsynced. On failure nothing is left, one line is printed
+ * and 1 returned. */
 int cli_store_init(cli_store *cs, const char *db_path, const char *key_path, uint32_t sectors);
 
 /* Makes the writes durable (fsync). Prints one line and returns 1 on failure. */
@@ -117,9 +141,10 @@ typedef struct cli_face_result {
 
 /* Runs the pipeline on IMAGE_PATH: detection, then liveness and embedding of
  * every face (spoofed faces are embedded too; callers decide). Writes up to
- * CAP results into OUT, largest faces first when there are more. Returns the
- * number of faces (>= 0), or prints one line and returns a negative status. */
-int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap);
+ * CAP results into OUT (best detection scores first when there are more) and
+ * the number of faces detected into *FOUND (may exceed CAP). Returns the
+ * number of results (>= 0), or prints one line and returns a negative status. */
+int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap, int *found);
 
 /* The largest face of IMAGE_PATH, for enrollment: prints one line and
  * returns 1 when the image cannot be read, has no face, or (liveness on) the
@@ -128,6 +153,18 @@ int cli_enrollment_face(cli_face_models *m, const char *image_path, cli_face_res
 
 /* Prints S (valid UTF-8) as a JSON string literal on stdout. */
 void cli_json_string(const char *s);
+
+/* S made safe to print in a message: control and format characters (C0,
+ * DEL, C1, U+202E and the other Unicode Cc/Cf/Zl/Zp/Co/Cs/Cn code points),
+ * invalid UTF-8 and the backslash become \xNN per byte. Writes into BUF
+ * (truncated to SIZE) and returns it. */
+const char *cli_escaped(const char *s, char *buf, size_t size);
+
+/* A name from the command line as the store gets it: normalised to NFC
+ * (canonically equal spellings are one name) and checked with
+ * mf_store_check_name. Writes it into OUT and returns 0, or prints a usage
+ * error (the name escaped with cli_escaped) and returns 2. */
+int cli_store_name(const char *raw, char out[MF_STORE_NAME_MAX + 1]);
 
 int cmd_db(int argc, char **argv);
 int cmd_identify(int argc, char **argv);

@@ -8,7 +8,7 @@
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <stdio.h>
 
 #define MAX_FACES 64

@@ -47,24 +47,26 @@ static int want_args(const cli_store_options *opt, int min, int max, const char 
     return 0;
 }
 
-static int check_name(const char *name)
+/* Opens the db for ACCESS under its lock (see cli_store_open). */
+static int open_db(const cli_store_options *opt, cli_store *cs, cli_store_access access)
 {
-    int err = mf_store_check_name(name);
-    if (err == MF_ERANGE) return cli_usage_error("name '%s' is longer than %d bytes", name, MF_STORE_NAME_MAX);
-    if (err) return cli_usage_error("name '%s' is not valid (1..%d bytes of UTF-8, no control characters)", name,
-                                    MF_STORE_NAME_MAX);
-    return 0;
+    return cli_store_open(cs, opt->db, opt->key_file, access, opt->wait_s);
+}
+
+/* NAME escaped for a message (names reach the store only when valid, but a
+ * message must never carry raw control bytes to a terminal). */
+static const char *shown(const char *name)
+{
+    static char buf[4 * 4 * MF_STORE_NAME_MAX + 64];
+    return cli_escaped(name, buf, sizeof buf);
 }
 
 static int db_init(const cli_store_options *opt)
 {
     int status = want_args(opt, 0, 0, "init [--sectors N]");
     if (status) return status;
+    if (cli_store_check_absent(opt->db)) return 1;  /* before a key file is made for nothing */
     struct stat st;
-    if (stat(opt->db, &st) == 0) {
-        fprintf(stderr, "mcuface: db %s already exists (init never overwrites a store)\n", opt->db);
-        return 1;
-    }
     int key_created = 0;
     if (stat(opt->key_file, &st) != 0 && cli_store_create_key(opt->key_file, &key_created)) return 1;
     cli_store cs;
@@ -95,30 +97,37 @@ static int embed_images(const cli_store_options *opt, const char *const *paths, 
     return failed;
 }
 
-static int db_enroll(const cli_store_options *opt, cli_store *cs)
+/* Images are embedded before the db is opened: the models run outside the
+ * lock, which is then held only for the mount, the checks and the write. */
+static int db_enroll(const cli_store_options *opt)
 {
     int status = want_args(opt, 2, 1 + MF_STORE_MAX_TEMPLATES, "enroll NAME IMAGE... (1 to 8 images)");
     if (status) return status;
-    const char *name = opt->positional[1];
-    if ((status = check_name(name)) != 0) return status;
-    mf_store_identity existing;
-    if (mf_store_find_name(&cs->store, name, &existing) == MF_OK) {
-        fprintf(stderr, "mcuface: name '%s' is already used by id %u\n", name, existing.id);
-        return 1;
-    }
+    char name[MF_STORE_NAME_MAX + 1];
+    if ((status = cli_store_name(opt->positional[1], name)) != 0) return status;
     int n = opt->positional_count - 2;
     static float samples[MF_STORE_MAX_TEMPLATES * MF_STORE_DIM];
     if (embed_images(opt, opt->positional + 2, n, samples)) return 1;
+    cli_store cs;
+    if (open_db(opt, &cs, CLI_STORE_WRITE)) return 1;
+    mf_store_identity existing;
     uint32_t id = 0, existing_id = 0;
-    int err = mf_store_enroll(&cs->store, name, samples, (uint32_t)n, opt->allow_duplicate ? MF_STORE_ALLOW_DUPLICATE : 0,
+    int err = MF_OK;
+    if (mf_store_find_name(&cs.store, name, &existing) == MF_OK) {
+        fprintf(stderr, "mcuface: name '%s' is already used by id %u\n", shown(name), existing.id);
+        status = 1;
+    } else {
+        err = mf_store_enroll(&cs.store, name, samples, (uint32_t)n, opt->allow_duplicate ? MF_STORE_ALLOW_DUPLICATE : 0,
                               &id, &existing_id);
-    if (err == MF_EEXIST) {
-        if (mf_store_find_id(&cs->store, existing_id, &existing) != MF_OK) return cli_store_fail("enroll", err);
-        fprintf(stderr, "mcuface: already enrolled as %u %s (--allow-duplicate enrolls anyway)\n", existing.id, existing.name);
-        return 1;
+        if (err == MF_EEXIST && mf_store_find_id(&cs.store, existing_id, &existing) == MF_OK) {
+            fprintf(stderr, "mcuface: already enrolled as %u %s (--allow-duplicate enrolls anyway)\n", existing.id,
+                    shown(existing.name));
+            status = 1;
+        } else if (err) status = cli_store_fail("enroll", err);
+        else status = cli_store_sync(&cs);
     }
-    if (err) return cli_store_fail("enroll", err);
-    if (cli_store_sync(cs)) return 1;
+    cli_store_close(&cs);
+    if (status) return status;
     if (opt->json) {
         printf("{\"id\":%u,\"name\":", id);
         cli_json_string(name);
@@ -127,39 +136,56 @@ static int db_enroll(const cli_store_options *opt, cli_store *cs)
     return 0;
 }
 
-static int db_add(const cli_store_options *opt, cli_store *cs)
+/* Checks the identity and the room (a quick read-only look, so a bad id
+ * fails before the models run), embeds, then checks again under the write
+ * lock: another command may have changed the store meanwhile. */
+static int add_precheck(const mf_store *store, uint32_t id, uint32_t n, mf_store_identity *ident)
 {
-    int status = want_args(opt, 2, 1 + MF_STORE_MAX_TEMPLATES, "add ID IMAGE...");
-    if (status) return status;
-    uint32_t id = 0;
-    if ((status = parse_id(opt->positional[1], &id)) != 0) return status;
-    mf_store_identity ident;
-    if (mf_store_find_id(&cs->store, id, &ident) != MF_OK) {
+    if (mf_store_find_id(store, id, ident) != MF_OK) {
         fprintf(stderr, "mcuface: add: no identity with id %u\n", id);
         return 1;
     }
-    uint32_t n = (uint32_t)(opt->positional_count - 2);
-    if (ident.template_count + n > MF_STORE_MAX_TEMPLATES) {
-        fprintf(stderr, "mcuface: add: %u %s has %u templates; at most %d are kept\n", id, ident.name,
-                ident.template_count, MF_STORE_MAX_TEMPLATES);
+    if (ident->template_count + n > MF_STORE_MAX_TEMPLATES) {
+        fprintf(stderr, "mcuface: add: %u %s has %u templates; at most %d are kept\n", id, shown(ident->name),
+                ident->template_count, MF_STORE_MAX_TEMPLATES);
         return 1;
     }
     /* Each template is its own record: check the room for all of them first
      * so a full store refuses the whole command rather than half of it. */
     mf_store_stats stats;
-    mf_store_get_stats(&cs->store, &stats);
+    mf_store_get_stats(store, &stats);
     if (stats.live_slots + n > stats.capacity_slots) return cli_store_fail("add", MF_ENOSPC);
+    return 0;
+}
+
+static int db_add(const cli_store_options *opt)
+{
+    int status = want_args(opt, 2, 1 + MF_STORE_MAX_TEMPLATES, "add ID IMAGE...");
+    if (status) return status;
+    uint32_t id = 0;
+    if ((status = parse_id(opt->positional[1], &id)) != 0) return status;
+    uint32_t n = (uint32_t)(opt->positional_count - 2);
+    mf_store_identity ident;
+    cli_store cs;
+    if (open_db(opt, &cs, CLI_STORE_READ)) return 1;
+    status = add_precheck(&cs.store, id, n, &ident);
+    cli_store_close(&cs);
+    if (status) return status;
     static float samples[MF_STORE_MAX_TEMPLATES * MF_STORE_DIM];
     if (embed_images(opt, opt->positional + 2, (int)n, samples)) return 1;
-    for (uint32_t i = 0; i < n; i++) {
-        int err = mf_store_add_sample(&cs->store, id, samples + (size_t)i * MF_STORE_DIM);
+    if (open_db(opt, &cs, CLI_STORE_WRITE)) return 1;
+    status = add_precheck(&cs.store, id, n, &ident);
+    for (uint32_t i = 0; i < n && !status; i++) {
+        int err = mf_store_add_sample(&cs.store, id, samples + (size_t)i * MF_STORE_DIM);
         if (err) {
-            cli_store_sync(cs);
-            return cli_store_fail("add", err);
+            cli_store_sync(&cs);
+            status = cli_store_fail("add", err);
         }
     }
-    if (cli_store_sync(cs)) return 1;
-    mf_store_find_id(&cs->store, id, &ident);
+    if (!status) status = cli_store_sync(&cs);
+    if (!status) mf_store_find_id(&cs.store, id, &ident);
+    cli_store_close(&cs);
+    if (status) return status;
     if (opt->json) {
         printf("{\"id\":%u,\"name\":", id);
         cli_json_string(ident.name);
@@ -213,15 +239,15 @@ static int db_rename(const cli_store_options *opt, cli_store *cs)
     int status = want_args(opt, 2, 2, "rename ID NAME");
     uint32_t id = 0;
     if (status || (status = parse_id(opt->positional[1], &id)) != 0) return status;
-    const char *name = opt->positional[2];
-    if ((status = check_name(name)) != 0) return status;
+    char name[MF_STORE_NAME_MAX + 1];
+    if ((status = cli_store_name(opt->positional[2], name)) != 0) return status;
     mf_store_identity ident, other;
     if (mf_store_find_id(&cs->store, id, &ident) != MF_OK) {
         fprintf(stderr, "mcuface: rename: no identity with id %u\n", id);
         return 1;
     }
     if (mf_store_find_name(&cs->store, name, &other) == MF_OK && other.id != id) {
-        fprintf(stderr, "mcuface: rename: name '%s' is already used by id %u\n", name, other.id);
+        fprintf(stderr, "mcuface: rename: name '%s' is already used by id %u\n", shown(name), other.id);
         return 1;
     }
     int err = mf_store_rename(&cs->store, id, name);
@@ -229,6 +255,23 @@ static int db_rename(const cli_store_options *opt, cli_store *cs)
     if (cli_store_sync(cs)) return 1;
     printf("renamed %u %s -> %s\n", id, ident.name, name);
     return 0;
+}
+
+/* OUT may be absent or a regular file, nothing else: not a symlink (whose
+ * target would be replaced), not a device node or FIFO. */
+static int check_export_target(const char *out)
+{
+    struct stat st;
+    if (lstat(out, &st) != 0) {
+        if (errno == ENOENT) return 0;
+        fprintf(stderr, "mcuface: export: %s: %s\n", out, strerror(errno));
+        return 1;
+    }
+    if (S_ISREG(st.st_mode)) return 0;
+    fprintf(stderr, "mcuface: export: %s exists and is not a regular file (%s); not replaced\n", out,
+            S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a directory" :
+            S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or socket");
+    return 1;
 }
 
 /* The key an export is sealed under: the store's own (default) or one derived
@@ -252,7 +295,9 @@ static int export_key(const cli_store_options *opt, cli_store *cs, mf_store_expo
 
 /* Writes the export next to OUT and renames it into place, so OUT is never
  * half-written; mode 0600 (a plaintext export holds templates and names in
- * the clear; a sealed one is still personal data). */
+ * the clear; a sealed one is still personal data).
+ * The temporary is created O_EXCL | O_NOFOLLOW, and rename replaces the
+ * directory entry OUT without following it. */
 static int db_export(const cli_store_options *opt, cli_store *cs)
 {
     int status = want_args(opt, 1, 1, "export OUT");
@@ -260,6 +305,7 @@ static int db_export(const cli_store_options *opt, cli_store *cs)
     if (opt->plaintext && opt->passphrase_file)
         return cli_usage_error("export: --plaintext and --passphrase-file exclude each other");
     const char *out = opt->positional[1];
+    if (check_export_target(out)) return 1;
     unsigned flags = opt->plaintext ? MF_STORE_EXPORT_PLAINTEXT : 0;
     mf_store_export_key key;
     mf_store_crypto_mbedtls gcm;
@@ -278,7 +324,7 @@ static int db_export(const cli_store_options *opt, cli_store *cs)
     }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", out, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     int ok = fd >= 0;
     for (size_t done = 0; ok && done < len;) {
         ssize_t n = write(fd, buf + done, len - done);
@@ -308,23 +354,18 @@ static int db_import(const cli_store_options *opt, cli_store *cs)
     int status = want_args(opt, 1, 1, "import IN");
     if (status) return status;
     const char *in = opt->positional[1];
-    FILE *f = fopen(in, "rb");
-    if (!f) {
-        fprintf(stderr, "mcuface: import: cannot read %s: %s\n", in, strerror(errno));
-        return 1;
-    }
-    uint8_t *buf = malloc(MAX_IMPORT_BYTES + 1u);
-    size_t len = buf ? fread(buf, 1, MAX_IMPORT_BYTES + 1u, f) : 0;
-    int read_failed = !buf || ferror(f);
-    fclose(f);
-    if (read_failed || len > MAX_IMPORT_BYTES) {
-        free(buf);
-        fprintf(stderr, "mcuface: import: %s: %s\n", in, read_failed ? "read failed" : "larger than any export file");
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int err = mf_read_regular_file(in, MAX_IMPORT_BYTES, &buf, &len);
+    if (err) {
+        fprintf(stderr, "mcuface: import: cannot read %s: %s\n", in,
+                err == MF_ENOTFOUND ? strerror(ENOENT) : err == MF_EUNSUPPORTED ? "not a regular file"
+                : err == MF_ERANGE ? "larger than any export file" : mf_status_str(err));
         return 1;
     }
     /* The header says what the file needs: --plaintext, the store key, or a passphrase. */
     mf_store_export_info info;
-    int err = mf_store_export_probe(buf, len, &info);
+    err = mf_store_export_probe(buf, len, &info);
     mf_store_export_key key;
     memset(&key, 0, sizeof key);
     key.crypto = &cs->crypto;
@@ -392,6 +433,7 @@ static const cli_option db_options[] = {
     CLI_OPTION_RECOGNIZER(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),
+    CLI_STORE_OPTION_WAIT,
 };
 
 const cli_command cli_db_command = {
@@ -412,17 +454,22 @@ int cmd_db(int argc, char **argv)
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *sub = opt.positional[0];
     if (!strcmp(sub, "init")) return db_init(&opt);
+    if (!strcmp(sub, "enroll")) return db_enroll(&opt);
+    if (!strcmp(sub, "add")) return db_add(&opt);
+    /* The rest run entirely under the lock: open, mount, work, sync, close. */
     static const struct {
         const char *name;
         int (*run)(const cli_store_options *, cli_store *);
+        cli_store_access access;
     } subcommands[] = {
-        {"enroll", db_enroll}, {"add", db_add},       {"list", db_list},     {"delete", db_delete},
-        {"rename", db_rename}, {"export", db_export}, {"import", db_import},
+        {"list", db_list, CLI_STORE_READ},       {"delete", db_delete, CLI_STORE_WRITE},
+        {"rename", db_rename, CLI_STORE_WRITE},  {"export", db_export, CLI_STORE_READ},
+        {"import", db_import, CLI_STORE_WRITE},
     };
     for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++) {
         if (strcmp(sub, subcommands[i].name)) continue;
         cli_store cs;
-        if (cli_store_open(&cs, opt.db, opt.key_file)) return 1;
+        if (open_db(&opt, &cs, subcommands[i].access)) return 1;
         status = subcommands[i].run(&opt, &cs);
         cli_store_close(&cs);
         return status;

@@ -3,7 +3,7 @@
  * oracles in tests) start from exactly the same pixels. */
 #include "cli.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <stdio.h>
 
 const cli_command cli_decode_command = {

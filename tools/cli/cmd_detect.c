@@ -4,7 +4,7 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "vision/draw.h"
 #include <stdio.h>
 

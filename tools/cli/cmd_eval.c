@@ -5,7 +5,7 @@
 #include "cli_recognizer.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "widerface_ap.h"
 #include <limits.h>
 #include <stdio.h>

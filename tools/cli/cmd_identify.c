@@ -5,13 +5,15 @@
  * the gallery: docs/STORE.md "Thresholds"). A face judged a spoof is
  * reported with "live":false and is never matched. "score" is the best
  * cosine score in the store (also when below the threshold, so a near miss
- * is visible); "id" and "name" are null unless it reaches the threshold. */
+ * is visible); "id" and "name" are null unless it reaches the threshold.
+ * At most --max-faces faces (default 64, best detection scores) are
+ * reported; "faces_found" counts all, "faces_truncated" says if some were
+ * left out (and a warning goes to stderr). */
 #include "cli_store.h"
 #include "mcuface/mf_status.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#define MAX_FACES 64
 
 typedef struct identify_result {
     int matched;     /* reached the store's 1:N threshold */
@@ -42,6 +44,8 @@ static const cli_option identify_options[] = {
     CLI_OPTION_RECOGNIZER(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),
+    CLI_OPTION_MAX_FACES(cli_store_options),
+    CLI_STORE_OPTION_WAIT,
 };
 
 const cli_command cli_identify_command = {
@@ -56,27 +60,29 @@ int cmd_identify(int argc, char **argv)
     if (status != CLI_ARGS_RUN) return status;
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *image = opt.positional[0];
-    cli_store cs;
-    if (cli_store_open(&cs, opt.db, opt.key_file)) return 1;
     cli_face_models models;
-    if (cli_face_models_open(&models, opt.recognizer, opt.precision, opt.liveness, opt.size)) {
-        cli_store_close(&cs);
-        return 1;
-    }
-    static cli_face_result faces[MAX_FACES];
-    static identify_result results[MAX_FACES];
-    int count = cli_faces_of_image(&models, image, faces, MAX_FACES);
+    if (cli_face_models_open(&models, opt.recognizer, opt.precision, opt.liveness, opt.size)) return 1;
+    int cap = (int)opt.max_faces, found = 0;
+    cli_face_result *faces = malloc((size_t)cap * sizeof *faces);
+    identify_result *results = calloc((size_t)cap, sizeof *results);
+    int count = faces && results ? cli_faces_of_image(&models, image, faces, cap, &found)
+                                       : (cli_fail(image, MF_ENOMEM), MF_ENOMEM);
+    cli_face_models_close(&models);
+    /* The models ran before the db is opened: the shared lock is held only
+     * for the mount and the searches. */
+    cli_store cs;
     if (count < 0) status = 1;
-    for (int i = 0; i < count && !status; i++) {
-        identify_result *r = &results[i];
-        memset(r, 0, sizeof *r);
-        if (!faces[i].live) continue;
-        int err = search(&cs.store, faces[i].embedding, opt.threshold, r);
-        if (err) {
-            status = cli_store_fail("identify", err);
-            break;
+    else if (cli_store_open(&cs, opt.db, opt.key_file, CLI_STORE_READ, opt.wait_s)) status = 1;
+    else {
+        for (int i = 0; i < count && !status; i++) {
+            identify_result *r = &results[i];
+            if (!faces[i].live) continue;
+            int err = search(&cs.store, faces[i].embedding, opt.threshold, r);
+            if (err) status = cli_store_fail("identify", err);
         }
+        cli_store_close(&cs);
     }
+    if (!status && found > count) cli_warn_truncated(image, found, count);
     for (int i = 0; i < count && !status; i++) {
         const cli_face_result *f = &faces[i];
         const identify_result *r = &results[i];
@@ -101,9 +107,10 @@ int cmd_identify(int argc, char **argv)
         }
     }
     if (!status && opt.json)
-        printf("%s],\"precision\":\"%s\"}\n", count > 0 ? "" : "{\"faces\":[", cli_precision_name(opt.precision));
+        printf("%s],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n", count > 0 ? "" : "{\"faces\":[",
+               found, found > count ? "true" : "false", cli_precision_name(opt.precision));
     else if (!status && count == 0) printf("no faces\n");
-    cli_face_models_close(&models);
-    cli_store_close(&cs);
+    free(faces);
+    free(results);
     return status;
 }

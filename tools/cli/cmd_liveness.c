@@ -3,19 +3,21 @@
  * score (mean of the two MiniFASNet softmax P(real)) and the decision.
  * --precision applies to the detector and both liveness models (explicit
  * FILEs are used as they are); without --threshold the threshold is the one
- * the first liveness model file carries, else MF_LIVENESS_DEFAULT_THRESHOLD. */
+ * the first liveness model file carries, else MF_LIVENESS_DEFAULT_THRESHOLD.
+ * At most --max-faces faces (default 64, best detection scores first) are
+ * judged; "faces_found" / "faces_truncated" and a warning say when more
+ * were found. */
 #include "cli.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <stdio.h>
-
-#define MAX_FACES 64
+#include <stdlib.h>
 
 typedef struct liveness_args {
     int json, have_threshold;
     float threshold;
-    long size;
+    long size, max_faces;
     const char *detector, *models[2];
     cli_precision precision;
 } liveness_args;
@@ -30,6 +32,7 @@ static const cli_option liveness_options[] = {
     CLI_OPT("--models", CLI_ARG_STRINGS2, liveness_args, models, "V2 V1SE",
         "the two liveness models (default minifasnet_v2 minifasnet_v1se)"),
     CLI_OPTION_PRECISION(liveness_args),
+    CLI_OPTION_MAX_FACES(liveness_args),
 };
 
 const cli_command cli_liveness_command = {
@@ -39,7 +42,8 @@ const cli_command cli_liveness_command = {
 
 int cmd_liveness(int argc, char **argv)
 {
-    liveness_args a = {.threshold = MF_LIVENESS_DEFAULT_THRESHOLD, .size = 320, .precision = CLI_DEFAULT_PRECISION};
+    liveness_args a = {.threshold = MF_LIVENESS_DEFAULT_THRESHOLD, .size = 320, .precision = CLI_DEFAULT_PRECISION,
+                      .max_faces = CLI_DEFAULT_MAX_FACES};
     int positional = 0, status = cli_args_parse(&cli_liveness_command, argc, argv, &a, &positional);
     if (status != CLI_ARGS_RUN) return status;
     const char *image_path = argv[1], *detector = a.detector, **models = a.models;
@@ -64,14 +68,16 @@ int cmd_liveness(int argc, char **argv)
         return 1;
     }
     if (a.have_threshold) mf_liveness_set_threshold(&cl.lv, a.threshold);
-    static mf_face faces[MAX_FACES];
-    static mf_liveness_result results[MAX_FACES];
+    int cap = (int)a.max_faces;
+    mf_face *faces = malloc((size_t)cap * sizeof *faces);
+    mf_liveness_result *results = malloc((size_t)cap * sizeof *results);
     mf_detect_options opt = mf_detect_default_options();
-    int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
-    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
+    int count = faces && results ? cli_detector_prepare(&cd, img.width, img.height, (int32_t)size) : MF_ENOMEM;
+    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, cap);
     status = 0;
     if (count < 0) status = cli_fail("detect", count);
-    if (count > MAX_FACES) count = MAX_FACES;
+    int found = count;
+    if (count > cap) count = cap;
     if (count >= 0) cli_remark_small_faces(image_path, &img, size, faces, count);
     for (int i = 0; i < count && !status; i++) {
         err = mf_liveness_check(&cl.lv, &img, &faces[i], &results[i]);
@@ -88,8 +94,8 @@ int cmd_liveness(int argc, char **argv)
                        i ? "," : "", f->box[0], f->box[1], f->box[2], f->box[3], f->score, r->score,
                        r->live ? "true" : "false", r->model_scores[0], r->model_scores[1]);
             }
-            printf("],\"threshold\":%.6f,\"precision\":\"%s\"}\n", mf_liveness_threshold(&cl.lv),
-                   cli_precision_name(precision));
+            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"threshold\":%.6f,\"precision\":\"%s\"}\n", found,
+                   found > count ? "true" : "false", mf_liveness_threshold(&cl.lv), cli_precision_name(precision));
         } else {
             printf("%s: %d face%s, live threshold %.4f, %s\n", image_path, count, count == 1 ? "" : "s",
                    mf_liveness_threshold(&cl.lv), cli_precision_name(precision));
@@ -102,7 +108,10 @@ int cmd_liveness(int argc, char **argv)
                        r->live ? "live" : "SPOOF");
             }
         }
+        if (found > count) cli_warn_truncated(image_path, found, count);
     }
+    free(faces);
+    free(results);
     cli_liveness_close(&cl);
     cli_detector_close(&cd);
     mf_image_free(&img);

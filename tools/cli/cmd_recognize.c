@@ -3,12 +3,16 @@
  * verify compares the largest face of each image; with liveness on (the
  * default) a face judged a spoof is refused: no similarity, exit status 3.
  * --precision applies to every model run (detector, recognizer, liveness
- * pair); the default thresholds are those stored in the files used. */
+ * pair); the default thresholds are those stored in the files used. embed
+ * reports at most --max-faces faces (default 64, best detection scores
+ * first) and says when it left some out ("faces_found", "faces_truncated",
+ * a warning on stderr). */
 #include "cli_liveness.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_FACES 64
@@ -22,11 +26,13 @@ typedef struct recognize_args {
     long size;
     float threshold;
     int have_threshold;
+    long max_faces;           /* embed */
 } recognize_args;
 
 static const cli_option embed_options[] = {
     CLI_OPTION_JSON(recognize_args),       CLI_OPTION_RECOGNIZER(recognize_args), CLI_OPTION_DETECTOR(recognize_args),
     CLI_OPTION_SIZE(recognize_args),       CLI_OPTION_PRECISION(recognize_args),
+    CLI_OPTION_MAX_FACES(recognize_args),
 };
 
 static const cli_option verify_options[] = {
@@ -56,6 +62,7 @@ static int parse_args(const cli_command *cmd, int argc, char **argv, recognize_a
     a->precision = CLI_DEFAULT_PRECISION;
     a->size = 320;
     a->liveness = 1;
+    a->max_faces = CLI_DEFAULT_MAX_FACES;
     int count = 0, status = cli_args_parse(cmd, argc, argv, a, &count);
     for (int i = 0; i < count; i++) a->images[i] = argv[1 + i];
     return status;
@@ -91,13 +98,15 @@ int cmd_embed(int argc, char **argv)
         mf_image_free(&img);
         return 1;
     }
-    static mf_face faces[MAX_FACES];
+    int cap = (int)a.max_faces;
+    mf_face *faces = malloc((size_t)cap * sizeof *faces);
     static float embedding[MF_EMBEDDING_MAX_DIM];
     mf_detect_options opt = mf_detect_default_options();
-    int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)a.size);
-    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
+    int count = faces ? cli_detector_prepare(&cd, img.width, img.height, (int32_t)a.size) : MF_ENOMEM;
+    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, cap);
     if (count < 0) status = cli_fail("detect", count);
-    if (count > MAX_FACES) count = MAX_FACES;
+    int found = count;
+    if (count > cap) count = cap;
     int32_t dim = mf_recognizer_dim(&cr.rec);
     if (!status) {
         if (a.json) printf("{\"faces\":[");
@@ -115,8 +124,12 @@ int cmd_embed(int argc, char **argv)
                        f->box[0], f->box[1], f->box[2], f->box[3], embedding[0], embedding[1], embedding[2], embedding[3], dim);
             }
         }
-        if (a.json && !status) printf("],\"precision\":\"%s\"}\n", cli_precision_name(a.precision));
+        if (a.json && !status)
+            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n", found,
+                   found > count ? "true" : "false", cli_precision_name(a.precision));
+        if (!status && found > count) cli_warn_truncated(a.images[0], found, count);
     }
+    free(faces);
     cli_recognizer_close(&cr);
     cli_detector_close(&cd);
     mf_image_free(&img);

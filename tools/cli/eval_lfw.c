@@ -12,7 +12,7 @@
 #include "cli_recognizer.h"
 #include "lfw_protocol.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

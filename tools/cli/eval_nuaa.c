@@ -16,7 +16,7 @@
 #include "cli.h"
 #include "cli_liveness.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,7 +9,7 @@
 #include "fw_report.h"
 #include "mcuface/mf_detect.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_posix_file.h"
 #include "vision/resize.h"
 #include <math.h>
