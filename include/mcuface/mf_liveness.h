@@ -58,7 +58,8 @@
 #define MF_LIVENESS_CASCADE_HI 0.70f
 
 typedef struct mf_liveness_result {
-    float score;                 /* fused: mean over models of softmax P(real), in [0, 1] */
+    float score;                 /* fused: mean over models of softmax P(real), in [0, 1]; with a
+                                    cascade that decided alone, the first model's P(real) */
     int live;                    /* 1 when score >= the threshold, else 0 */
     int model_count;             /* models opened */
     int models_run;              /* models that ran on this face: model_count, or 1 when a cascade decided alone */
@@ -126,8 +127,9 @@ int mf_liveness_set_cascade(mf_liveness *lv, int first, float lo, float hi);
 int mf_liveness_cascade(const mf_liveness *lv, float *lo, float *hi);
 
 /* Runs every model (or the cascade, see mf_liveness_set_cascade) on FACE (a
- * detection in IMAGE's pixels; IMAGE is RGB888) and fills *RESULT. Returns MF_OK, MF_ESTATE (not bound) or MF_EINVAL (bad
- * image, a box that is not finite or narrower than one pixel). */
+ * detection in IMAGE's pixels; IMAGE is RGB888) and fills *RESULT. Returns
+ * MF_OK, MF_ESTATE (not bound) or MF_EINVAL (bad image, a box that is not
+ * finite or narrower than one pixel). */
 int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *face, mf_liveness_result *result);
 
 /* mf_liveness_check on a camera FRAME (any mf_pixel_format, caller-owned,

@@ -10,7 +10,7 @@
 #include "mcuface/mf_liveness.h"
 #include "mcuface/mf_posix_file.h"
 #include "mcuface/mf_status.h"
-#include "mf_image_file.h"
+#include "mcuface/mf_image_file.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
