@@ -30,3 +30,9 @@ set_tests_properties(db_safety PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 WORKIN
 # and ../shared, the small-faces remark of detect.
 add_test(NAME cli_usage COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/cli_usage.py ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR} ${MF_SHARED_DIR})
 set_tests_properties(cli_usage PROPERTIES TIMEOUT 60)
+
+# mcuface video (frame folders and video files, tracking, re-checks, names
+# against identify, -o) and identify -o, on crops of a NUAA frame made at
+# test time; bad input as one line. Skips (77) without the models or data.
+add_test(NAME video_cli COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/video_cli.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
+set_tests_properties(video_cli PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -25,8 +25,9 @@ int mf_draw_text_width(const char *text, int scale);
 
 /* Writes TEXT with its top-left corner at (X, Y), SCALE (1..64) pixels per
  * font cell, in COLOUR; only the glyph's set cells are drawn. The font (our
- * own 3x5 design) has the digits, ' ', '.', '-', '#', '%' and the letters
- * of "face" ('a', 'c', 'e', 'f'). Returns MF_OK, MF_EINVAL (NULL, a
+ * own 3x5 design) has the digits, the capitals 'A'..'Z', ' ', '.', '-',
+ * '#', '%', '?', '_', ':', '(', ')', '/', '+', '\'', ',' and the small
+ * letters of "face" ('a', 'c', 'e', 'f'). Returns MF_OK, MF_EINVAL (NULL, a
  * character outside the font: nothing drawn) or MF_ERANGE. */
 int mf_draw_text(mf_image *img, int x, int y, const char *text, int scale, const uint8_t colour[3]);
 #endif

@@ -117,10 +117,12 @@ int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_video(int argc, char **argv);
 
 /* Every command's option table and usage (cli_args.h), defined beside the
  * command; main.c dispatches on them and prints the global usage from them. */
 extern const cli_command cli_detect_command, cli_embed_command, cli_embed_aligned_command, cli_align_command,
     cli_verify_command, cli_decode_command, cli_info_command, cli_bench_command, cli_eval_lfw_command,
-    cli_eval_widerface_command, cli_liveness_command, cli_eval_nuaa_command, cli_db_command, cli_identify_command;
+    cli_eval_widerface_command, cli_liveness_command, cli_eval_nuaa_command, cli_db_command, cli_identify_command,
+    cli_video_command;
 #endif

@@ -42,6 +42,7 @@ typedef struct cli_store_options {
     int json, liveness, allow_duplicate;
     int plaintext;                  /* export/import: the clear export format */
     const char *passphrase_file;    /* export/import: key from a passphrase (PBKDF2) */
+    const char *out_path; /* identify -o: the annotated image (PNG) */
     const char *positional[CLI_STORE_MAX_POSITIONAL];
     int positional_count;
 } cli_store_options;

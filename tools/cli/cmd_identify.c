@@ -8,8 +8,11 @@
  * is visible); "id" and "name" are null unless it reaches the threshold.
  * At most --max-faces faces (default 64, best detection scores) are
  * reported; "faces_found" counts all, "faces_truncated" says if some were
- * left out (and a warning goes to stderr). */
+ * left out (and a warning goes to stderr). -o OUT.png draws them on the image.
+ */
+#include "cli_annotate.h"
 #include "cli_store.h"
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_status.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +44,40 @@ static const cli_option identify_options[] = {
     CLI_OPT("--threshold", CLI_ARG_FLOAT, cli_store_options, threshold, "T",
         "1:N match when the cosine score is >= T (default: the store's; docs/STORE.md \"Thresholds\")",
         .min = 0, .max = 1, .max_open = 0, .meaning = "a cosine"),
+    CLI_OPT("-o", CLI_ARG_STRING, cli_store_options, out_path, "OUT.png",
+        "the image with each face's box, name (or UNKNOWN), score and LIVE/SPOOF"),
     CLI_OPTION_RECOGNIZER(cli_store_options),
     CLI_OPTION_SIZE(cli_store_options),
     CLI_OPTION_PRECISION(cli_store_options),
     CLI_OPTION_MAX_FACES(cli_store_options),
     CLI_STORE_OPTION_WAIT,
 };
+
+/* The image again, with every face's decision drawn on it, as a PNG. */
+static int write_annotated(const char *image_path, const char *out_path, const cli_face_result *faces,
+                           const identify_result *results, int count, int liveness)
+{
+    cli_annotation *notes = calloc(count > 0 ? (size_t)count : 1, sizeof *notes);
+    if (!notes) return cli_fail(out_path, MF_ENOMEM);
+    for (int i = 0; i < count; i++) {
+        cli_annotation *a = &notes[i];
+        memset(a, 0, sizeof *a);
+        memcpy(a->box, faces[i].face.box, sizeof a->box);
+        a->live = liveness ? faces[i].live : -1;
+        a->live_score = faces[i].live_score;
+        a->name = results[i].matched ? results[i].who.name : NULL;
+        a->has_score = results[i].has_score;
+        a->score = results[i].score;
+    }
+    mf_image img;
+    int err = mf_image_load(image_path, &img);
+    if (!err) err = cli_annotate(&img, notes, count);
+    if (!err) err = mf_image_save_png(out_path, &img);
+    mf_image_free(&img);
+    free(notes);
+    if (err) fprintf(stderr, "mcuface: -o %s: %s\n", out_path, mf_status_str(err));
+    return err != MF_OK;
+}
 
 const cli_command cli_identify_command = {
     "identify", "IMAGE", "who is each face? (1:N search; spoofed faces are never matched)", NULL, identify_options,
@@ -110,6 +141,7 @@ int cmd_identify(int argc, char **argv)
         printf("%s],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n", count > 0 ? "" : "{\"faces\":[",
                found, found > count ? "true" : "false", cli_precision_name(opt.precision));
     else if (!status && count == 0) printf("no faces\n");
+    if (!status && opt.out_path) status = write_annotated(image, opt.out_path, faces, results, count, opt.liveness);
     free(faces);
     free(results);
     return status;

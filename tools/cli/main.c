@@ -14,7 +14,7 @@ static const cli_command *const commands[] = {
     &cli_detect_command,   &cli_embed_command,         &cli_embed_aligned_command, &cli_align_command,
     &cli_verify_command,   &cli_decode_command,        &cli_info_command,          &cli_bench_command,
     &cli_eval_lfw_command, &cli_eval_widerface_command, &cli_liveness_command,     &cli_eval_nuaa_command,
-    &cli_db_command,       &cli_identify_command,
+    &cli_db_command,       &cli_identify_command,      &cli_video_command,
 };
 
 static int usage(FILE *out)
