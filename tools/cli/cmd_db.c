@@ -150,8 +150,8 @@ static int add_precheck(const mf_store *store, uint32_t id, uint32_t n, mf_store
                 ident->template_count, MF_STORE_MAX_TEMPLATES);
         return 1;
     }
-    /* Each template is its own record: check the room for all of them first
-     * so a full store refuses the whole command rather than half of it. */
+    /* The batch is all-or-nothing anyway; checking the room first gives a
+     * clear message before the models run. */
     mf_store_stats stats;
     mf_store_get_stats(store, &stats);
     if (stats.live_slots + n > stats.capacity_slots) return cli_store_fail("add", MF_ENOSPC);
@@ -175,8 +175,9 @@ static int db_add(const cli_store_options *opt)
     if (embed_images(opt, opt->positional + 2, (int)n, samples)) return 1;
     if (open_db(opt, &cs, CLI_STORE_WRITE)) return 1;
     status = add_precheck(&cs.store, id, n, &ident);
-    for (uint32_t i = 0; i < n && !status; i++) {
-        int err = mf_store_add_sample(&cs.store, id, samples + (size_t)i * MF_STORE_DIM);
+    if (!status) {
+        /* One batch: all the images' templates or none, even under a power cut. */
+        int err = mf_store_add_samples(&cs.store, id, samples, n);
         if (err) {
             cli_store_sync(&cs);
             status = cli_store_fail("add", err);
