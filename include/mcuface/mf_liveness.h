@@ -44,10 +44,26 @@
  * the command that measures it. */
 #define MF_LIVENESS_DEFAULT_THRESHOLD 0.27f
 
+/* The cascade measured on nuaa_dev (int8, bench/liveness_cascade.py): V2
+ * (model 0) first, the second model only when V2's P(real) is in
+ * [0.10, 0.70]: APCER 0.25%, BPCER 3.00%, ACER 1.62% (fused: 0.50%, 3.00%,
+ * 1.75%), V1SE runs on 12.0% of faces; no worse than the fused decision on
+ * either half of a 2-fold split by subject. mf_liveness_open leaves the
+ * cascade off (the fused decision, every model runs): the caller turns it
+ * on with mf_liveness_set_cascade(lv, MF_LIVENESS_CASCADE_FIRST,
+ * MF_LIVENESS_CASCADE_LO, MF_LIVENESS_CASCADE_HI).
+ * docs/models/MINIFASNET.md "Cascade" has the table and the cost per face. */
+#define MF_LIVENESS_CASCADE_FIRST 0
+#define MF_LIVENESS_CASCADE_LO 0.10f
+#define MF_LIVENESS_CASCADE_HI 0.70f
+
 typedef struct mf_liveness_result {
-    float score;                 /* fused: mean over models of softmax P(real), in [0, 1] */
+    float score;                 /* fused: mean over models of softmax P(real), in [0, 1]; with a
+                                    cascade that decided alone, the first model's P(real) */
     int live;                    /* 1 when score >= the threshold, else 0 */
-    int model_count;
+    int model_count;             /* models opened */
+    int models_run;              /* models that ran on this face: model_count, or 1 when a cascade decided alone */
+    int ran[MF_LIVENESS_MAX_MODELS];                                /* 1 when model i ran (else its fields are 0) */
     float model_scores[MF_LIVENESS_MAX_MODELS];                     /* each model's P(real) */
     float logits[MF_LIVENESS_MAX_MODELS][MF_LIVENESS_CLASSES];     /* raw network outputs */
     int32_t crops[MF_LIVENESS_MAX_MODELS][4]; /* x, y, width, height of each model's crop (image pixels) */
@@ -62,6 +78,8 @@ typedef struct mf_liveness {
     size_t model_arena_bytes;
     uint8_t *crop_pixels; /* 80x80 RGB, inside the arena */
     float threshold;
+    int cascade_first; /* -1: off (every model runs) */
+    float cascade_lo, cascade_hi;
     int state;
 } mf_liveness;
 
@@ -91,9 +109,27 @@ int mf_liveness_bind(mf_liveness *lv, void *arena, size_t arena_bytes);
 int mf_liveness_set_threshold(mf_liveness *lv, float threshold);
 float mf_liveness_threshold(const mf_liveness *lv);
 
-/* Runs every model on FACE (a detection in IMAGE's pixels; IMAGE is RGB888)
- * and fills *RESULT. Returns MF_OK, MF_ESTATE (not bound) or MF_EINVAL (bad
- * image, a box that is not finite or narrower than one pixel). */
+/* Cascade (two models only): model FIRST runs alone; only when its P(real)
+ * s lies in the uncertainty band [LO, HI] (inclusive) does the other model
+ * run, and the score is the fused mean, bit for bit the score without a
+ * cascade. Outside the band the score is s alone. The decision stays
+ * score >= threshold, so keep LO <= threshold <= HI: then s < LO is a spoof
+ * and s > HI is live. The band [0, 1] always runs both (the fused result,
+ * bit for bit). FIRST = -1 turns the cascade off (LO, HI ignored); it is off
+ * after mf_liveness_open. Measured bands, error rates and the cost per face:
+ * docs/models/MINIFASNET.md "Cascade". Returns MF_OK, MF_ESTATE (not open)
+ * or MF_EINVAL (FIRST not -1 or a model index with two models open, or not
+ * 0 <= LO <= HI <= 1). */
+int mf_liveness_set_cascade(mf_liveness *lv, int first, float lo, float hi);
+
+/* The cascade setting: returns FIRST (-1 when off, or LV NULL) and writes the
+ * band to *LO, *HI (either may be NULL). */
+int mf_liveness_cascade(const mf_liveness *lv, float *lo, float *hi);
+
+/* Runs every model (or the cascade, see mf_liveness_set_cascade) on FACE (a
+ * detection in IMAGE's pixels; IMAGE is RGB888) and fills *RESULT. Returns
+ * MF_OK, MF_ESTATE (not bound) or MF_EINVAL (bad image, a box that is not
+ * finite or narrower than one pixel). */
 int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *face, mf_liveness_result *result);
 
 /* mf_liveness_check on a camera FRAME (any mf_pixel_format, caller-owned,

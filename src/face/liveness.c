@@ -78,6 +78,7 @@ int mf_liveness_open(mf_liveness *lv, const void *const *blobs, const size_t *si
     }
     lv->model_count = count;
     lv->threshold = MF_LIVENESS_DEFAULT_THRESHOLD;
+    lv->cascade_first = -1;
     lv->state = 1;
     return MF_OK;
 }
@@ -140,6 +141,29 @@ int mf_liveness_set_threshold(mf_liveness *lv, float threshold)
     if (!lv || !(threshold >= 0.0f && threshold <= 1.0f)) return MF_EINVAL;
     lv->threshold = threshold;
     return MF_OK;
+}
+
+int mf_liveness_set_cascade(mf_liveness *lv, int first, float lo, float hi)
+{
+    if (!lv) return MF_EINVAL;
+    if (lv->state < 1) return MF_ESTATE;
+    if (first == -1) {
+        lv->cascade_first = -1;
+        return MF_OK;
+    }
+    if (lv->model_count != 2 || first < 0 || first > 1 || !(lo >= 0.0f && lo <= hi && hi <= 1.0f)) return MF_EINVAL;
+    lv->cascade_first = first;
+    lv->cascade_lo = lo;
+    lv->cascade_hi = hi;
+    return MF_OK;
+}
+
+int mf_liveness_cascade(const mf_liveness *lv, float *lo, float *hi)
+{
+    int on = lv && lv->state >= 1 && lv->cascade_first >= 0;
+    if (lo) *lo = on ? lv->cascade_lo : 0.0f;
+    if (hi) *hi = on ? lv->cascade_hi : 0.0f;
+    return on ? lv->cascade_first : -1;
 }
 
 float mf_liveness_threshold(const mf_liveness *lv) { return lv ? lv->threshold : MF_LIVENESS_DEFAULT_THRESHOLD; }
@@ -249,6 +273,37 @@ int mf_liveness_check(mf_liveness *lv, const mf_image *image, const mf_face *fac
     return mf_liveness_check_frame(lv, &frame, face, result);
 }
 
+/* Model I on FACE: its crop, its run and its softmax P(real) into RESULT. */
+static int run_model(mf_liveness *lv, int i, const mf_frame *frame, const mf_face *face, mf_image *crop,
+                     mf_liveness_result *result)
+{
+    int err = crop_frame(frame, face, lv->crop_scales[i], crop, result->crops[i]);
+    if (err) return err;
+    /* RGB uint8 -> BGR 0..255, NHWC (Silent-Face feeds cv2's BGR pixels as floats, no scaling);
+     * int8 models take it already quantized, as mf_detect does. */
+    static const float zero[3] = {0, 0, 0}, one[3] = {1, 1, 1};
+    mf_tensor *in = mf_model_input(&lv->models[i], 0);
+    err = in->dtype == MF_DTYPE_INT8 ? mf_image_to_tensor_s8(crop, in->data, zero, one, 1, in->scale, in->zero_point)
+                                     : mf_image_to_tensor_f32(crop, in->data, zero, one, 1);
+    if (err) return err;
+    err = mf_model_run(&lv->models[i]);
+    if (err) return err;
+    const float *logits = mf_model_output(&lv->models[i], 0)->data;
+    float top = logits[0];
+    for (int k = 1; k < MF_LIVENESS_CLASSES; k++)
+        if (logits[k] > top) top = logits[k];
+    float e[MF_LIVENESS_CLASSES], total = 0.0f;
+    for (int k = 0; k < MF_LIVENESS_CLASSES; k++) {
+        result->logits[i][k] = logits[k];
+        e[k] = mf_expf(logits[k] - top);
+        total += e[k];
+    }
+    result->model_scores[i] = e[MF_LIVENESS_LIVE_CLASS] / total;
+    result->ran[i] = 1;
+    result->models_run++;
+    return MF_OK;
+}
+
 int mf_liveness_check_frame(mf_liveness *lv, const mf_frame *frame, const mf_face *face,
                             mf_liveness_result *result)
 {
@@ -260,34 +315,27 @@ int mf_liveness_check_frame(mf_liveness *lv, const mf_frame *frame, const mf_fac
     mf_image crop;
     err = mf_image_init(&crop, lv->crop_pixels, CROP_BYTES, SIDE, SIDE, 3);
     if (err) return err;
-    float sum = 0.0f;
-    for (int i = 0; i < lv->model_count; i++) {
-        err = crop_frame(frame, face, lv->crop_scales[i], &crop, result->crops[i]);
-        if (err) return err;
-        /* RGB uint8 -> BGR 0..255, NHWC (Silent-Face feeds cv2's BGR pixels as floats, no scaling);
-         * int8 models take it already quantized, as mf_detect does. */
-        static const float zero[3] = {0, 0, 0}, one[3] = {1, 1, 1};
-        mf_tensor *in = mf_model_input(&lv->models[i], 0);
-        err = in->dtype == MF_DTYPE_INT8
-                  ? mf_image_to_tensor_s8(&crop, in->data, zero, one, 1, in->scale, in->zero_point)
-                  : mf_image_to_tensor_f32(&crop, in->data, zero, one, 1);
-        if (err) return err;
-        err = mf_model_run(&lv->models[i]);
-        if (err) return err;
-        const float *logits = mf_model_output(&lv->models[i], 0)->data;
-        float top = logits[0];
-        for (int k = 1; k < MF_LIVENESS_CLASSES; k++)
-            if (logits[k] > top) top = logits[k];
-        float e[MF_LIVENESS_CLASSES], total = 0.0f;
-        for (int k = 0; k < MF_LIVENESS_CLASSES; k++) {
-            result->logits[i][k] = logits[k];
-            e[k] = mf_expf(logits[k] - top);
-            total += e[k];
-        }
-        result->model_scores[i] = e[MF_LIVENESS_LIVE_CLASS] / total;
-        sum += result->model_scores[i];
-    }
     result->model_count = lv->model_count;
+    int first = lv->cascade_first;
+    if (first >= 0) {
+        err = run_model(lv, first, frame, face, &crop, result);
+        if (err) return err;
+        float s = result->model_scores[first];
+        if (!(s >= lv->cascade_lo && s <= lv->cascade_hi)) {
+            /* Confident: the first model decides alone. */
+            result->score = s;
+            result->live = result->score >= lv->threshold;
+            return MF_OK;
+        }
+    }
+    for (int i = 0; i < lv->model_count; i++) {
+        if (result->ran[i]) continue;
+        err = run_model(lv, i, frame, face, &crop, result);
+        if (err) return err;
+    }
+    /* The fused mean, summed in model order whichever ran first. */
+    float sum = 0.0f;
+    for (int i = 0; i < lv->model_count; i++) sum += result->model_scores[i];
     result->score = sum / (float)lv->model_count;
     result->live = result->score >= lv->threshold;
     return MF_OK;
