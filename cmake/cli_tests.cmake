@@ -22,7 +22,10 @@ set_tests_properties(db_concurrency PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600 W
 
 # Atomic init, export OUT path safety, FIFOs as key/import/db, NFC names and
 # escaped names in errors, --max-faces truncation reports.
-add_test(NAME db_safety COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/db_safety.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR})
+if(MF_SANITIZE)
+  set(MF_SAFETY_FLAGS --sanitized)
+endif()
+add_test(NAME db_safety COMMAND ${MF_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/cli/db_safety.py ${CMAKE_BINARY_DIR} ${MF_SHARED_DIR} ${MF_SAFETY_FLAGS})
 set_tests_properties(db_safety PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
 # The CLI's usage against its parser: --version from mf_version.h, every
