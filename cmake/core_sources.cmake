@@ -7,6 +7,7 @@
 #   MF_ROOT                the repository root
 #   MF_CORE_SOURCES        src/: runtime, reference kernels, vision, face, store
 #   MF_CORE_MVE_SOURCES    src/nn/ops/mve: the Helium twins (MF_USE_MVE=1 builds)
+#   MF_CORE_X86_SOURCES    src/nn/ops/x86: the x86-64 twins (MF_USE_X86=1 host builds)
 #   MF_SOFT_CRYPTO_SOURCES port/soft_crypto: the portable AES-256-GCM store hook
 #   MF_CORE_INCLUDE_DIRS   include (public) and src (private to the core)
 get_filename_component(MF_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
@@ -19,6 +20,7 @@ file(GLOB MF_CORE_SOURCES ${mf_glob_flags}
   ${MF_ROOT}/src/*.c ${MF_ROOT}/src/nn/*.c ${MF_ROOT}/src/nn/ops/ref/*.c
   ${MF_ROOT}/src/vision/*.c ${MF_ROOT}/src/face/*.c ${MF_ROOT}/src/store/*.c)
 file(GLOB MF_CORE_MVE_SOURCES ${mf_glob_flags} ${MF_ROOT}/src/nn/ops/mve/*.c)
+file(GLOB MF_CORE_X86_SOURCES ${mf_glob_flags} ${MF_ROOT}/src/nn/ops/x86/*.c)
 file(GLOB MF_SOFT_CRYPTO_SOURCES ${mf_glob_flags} ${MF_ROOT}/port/soft_crypto/*.c)
 set(MF_CORE_INCLUDE_DIRS ${MF_ROOT}/include ${MF_ROOT}/src)
 

@@ -1,6 +1,8 @@
 /* The int8 kernels the executor (nn/exec_s8.c) calls, chosen at build time:
  * with MF_USE_MVE=1 (port/an547's MF_M55_MVE option, which also compiles
- * src/nn/ops/mve/) the Helium twins, otherwise the reference kernels.
+ * src/nn/ops/mve/) the Helium twins; with MF_USE_X86=1 (the host build's
+ * MF_X86_SIMD option, src/nn/ops/x86/) the x86-64 twins, which pick AVX2 or
+ * AVX-512 at run time; otherwise the reference kernels.
  * The twins are bit-exact with the reference (tests/m55: kernel by kernel;
  * tests/m55_graph: whole models against the host) and call the reference
  * themselves where they have no vector path (depthwise channel multiplier
@@ -16,8 +18,14 @@
 #endif
 #include "nn/ops/mve/mf_kernels_s8_mve.h"
 #define MF_S8_HELIUM 1
+#define MF_S8_X86 0
+#elif defined(MF_USE_X86) && MF_USE_X86
+#include "nn/ops/x86/mf_kernels_s8_x86.h"
+#define MF_S8_HELIUM 0
+#define MF_S8_X86 1
 #else
 #define MF_S8_HELIUM 0
+#define MF_S8_X86 0
 #endif
 
 /* Scratch bytes the selected convolution kernel needs (16-byte aligned). */
@@ -26,6 +34,8 @@ static inline size_t mf_s8_conv_scratch_size(const mf_conv_s8_params *p, const m
 {
 #if MF_S8_HELIUM
     return mf_conv_s8_mve_scratch_size(p, in, kh, kw, out);
+#elif MF_S8_X86
+    return mf_conv_s8_x86_scratch_size(p, in, kh, kw, out);
 #else
     return mf_conv_s8_scratch_size(p, in, kh, kw, out);
 #endif
@@ -44,6 +54,11 @@ static inline void mf_s8_conv(const mf_conv_s8_params *p, const mf_channel_requa
         mf_conv_s8_mve(p, rq, in, input, kh, kw, weights, bias, out, output, scratch);
         return;
     }
+#elif MF_S8_X86
+    if (scratch && mf_conv_s8_x86_scratch_size(p, in, kh, kw, out) <= scratch_bytes) {
+        mf_conv_s8_x86(p, rq, in, input, kh, kw, weights, bias, out, output, scratch);
+        return;
+    }
 #else
     (void)scratch_bytes;
 #endif
@@ -57,6 +72,8 @@ static inline void mf_s8_depthwise_conv(const mf_conv_s8_params *p, const mf_cha
 {
 #if MF_S8_HELIUM
     mf_depthwise_conv_s8_mve(p, rq, in, input, kh, kw, weights, bias, out, output);
+#elif MF_S8_X86
+    mf_depthwise_conv_s8_x86(p, rq, in, input, kh, kw, weights, bias, out, output);
 #else
     mf_depthwise_conv_s8(p, rq, in, input, kh, kw, weights, bias, out, output);
 #endif
@@ -69,6 +86,8 @@ static inline void mf_s8_fully_connected(const mf_fc_s8_params *p, const mf_chan
 {
 #if MF_S8_HELIUM
     mf_fully_connected_s8_mve(p, rq, input, rows, in_features, weights, bias, out_features, output);
+#elif MF_S8_X86
+    mf_fully_connected_s8_x86(p, rq, input, rows, in_features, weights, bias, out_features, output);
 #else
     mf_fully_connected_s8(p, rq, input, rows, in_features, weights, bias, out_features, output);
 #endif
@@ -80,6 +99,8 @@ static inline void mf_s8_binary(mf_binary kind, const mf_binary_s8_params *p, co
 {
 #if MF_S8_HELIUM
     mf_binary_s8_mve(kind, p, a_shape, a, b_shape, b, out, output);
+#elif MF_S8_X86
+    mf_binary_s8_x86(kind, p, a_shape, a, b_shape, b, out, output);
 #else
     mf_binary_s8(kind, p, a_shape, a, b_shape, b, out, output);
 #endif
@@ -91,6 +112,8 @@ static inline void mf_s8_quantize(const float *input, size_t count, float scale,
 {
 #if MF_S8_HELIUM
     mf_quantize_f32_s8_mve(input, count, scale, zero_point, output);
+#elif MF_S8_X86
+    mf_quantize_f32_s8_x86(input, count, scale, zero_point, output);
 #else
     mf_quantize_f32_s8(input, count, scale, zero_point, output);
 #endif
@@ -102,6 +125,8 @@ static inline void mf_s8_dequantize(const int8_t *input, size_t count, float sca
 {
 #if MF_S8_HELIUM
     mf_dequantize_s8_f32_mve(input, count, scale, zero_point, output);
+#elif MF_S8_X86
+    mf_dequantize_s8_f32_x86(input, count, scale, zero_point, output);
 #else
     mf_dequantize_s8_f32(input, count, scale, zero_point, output);
 #endif
@@ -112,6 +137,8 @@ static inline void mf_s8_lookup(const int8_t *input, size_t count, const int8_t 
 {
 #if MF_S8_HELIUM
     mf_lookup_s8_mve(input, count, table, output);
+#elif MF_S8_X86
+    mf_lookup_s8_x86(input, count, table, output);
 #else
     mf_lookup_s8(input, count, table, output);
 #endif
@@ -123,6 +150,8 @@ static inline void mf_s8_prelu(const mf_prelu_s8_params *p, const int8_t *input,
 {
 #if MF_S8_HELIUM
     mf_prelu_s8_mve(p, input, count, channels, output);
+#elif MF_S8_X86
+    mf_prelu_s8_x86(p, input, count, channels, output);
 #else
     mf_prelu_s8(p, input, count, channels, output);
 #endif
