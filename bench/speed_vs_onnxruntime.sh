@@ -2,7 +2,9 @@
 # Single-thread speed of mcuface against ONNX Runtime (CPU) on the same
 # weights, same machine: RetinaFace-MobileNet0.25 at 320x240 and
 # EdgeFace-XS-gamma-0.6 at 112x112. Prints a Markdown table (median ms per
-# run; ratio = mcuface / ORT, > 1 means ORT is faster).
+# run; ratio = mcuface / ORT, > 1 means ORT is faster), mcuface in float32 and in
+# int8 (the x86 SIMD twins, bit-exact with the M55; MCUFACE_X86_ISA=scalar|avx2|avx512
+# caps the level), ORT in float32.
 #
 #   bench/speed_vs_onnxruntime.sh [RUNS [WARMUP]]      (default 50 runs after 5 warm-up)
 #
@@ -40,6 +42,8 @@ for m in "${models[@]}"; do
     IFS='|' read -r name wh _ _ <<<"$m"
     "$build/mcuface" bench "$build/models/$name.mfm" --input "$wh" --runs "$runs" --warmup "$warmup" --json \
         >"$out/$name.mcuface.json"
+    "$build/mcuface" bench "$build/models/${name}_int8.mfm" --input "$wh" --runs "$runs" --warmup "$warmup" --json \
+        >"$out/$name.mcuface_int8.json"
 done
 
 # --- ONNX Runtime -----------------------------------------------------------
@@ -82,28 +86,29 @@ fi
 
 # --- table --------------------------------------------------------------------
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)
-echo "Single thread, median of $runs runs after $warmup warm-up, float32; ${cpu:-unknown CPU}."
+echo "Single thread, median of $runs runs after $warmup warm-up; ${cpu:-unknown CPU}."
 if [[ $ort_ok == 1 ]]; then
     echo "ONNX Runtime $(json_field "$out/retinaface_mnet025.ort.json" ort_version) (onnxruntime-node, CPU, intraOpNumThreads=1, default graph optimizations)."
     echo
-    echo "| model | input | mcuface ms | ORT ms | ratio (mcuface / ORT) |"
-    echo "|---|---|---|---|---|"
+    echo "| model | input | mcuface float32 ms | mcuface int8 ms | ORT float32 ms | float32 / ORT | int8 / ORT |"
+    echo "|---|---|---|---|---|---|---|"
 else
     echo "ONNX Runtime not measured: $why"
     echo
-    echo "| model | input | mcuface ms | MACs | GMAC/s |"
+    echo "| model | input | mcuface float32 ms | mcuface int8 ms | MACs |"
     echo "|---|---|---|---|---|"
 fi
 for m in "${models[@]}"; do
     IFS='|' read -r name wh _ label <<<"$m"
     mc=$(json_field "$out/$name.mcuface.json" median_ms)
+    mc8=$(json_field "$out/$name.mcuface_int8.json" median_ms)
     if [[ $ort_ok == 1 ]]; then
         ort=$(json_field "$out/$name.ort.json" median_ms)
-        "$py" -c 'import sys; l,i,a,b=sys.argv[1:]; a=float(a); b=float(b); print("| %s | %s | %.2f | %.2f | %.1fx |" % (l, i, a, b, a / b))' \
-            "$label" "$wh" "$mc" "$ort"
+        "$py" -c 'import sys; l,i,a,c,b=sys.argv[1:]; a=float(a); c=float(c); b=float(b); print("| %s | %s | %.2f | %.2f | %.2f | %.2fx | %.2fx |" % (l, i, a, c, b, a / b, c / b))' \
+            "$label" "$wh" "$mc" "$mc8" "$ort"
     else
-        "$py" -c 'import sys; l,i,a,m,g=sys.argv[1:]; print("| %s | %s | %.2f | %s | %s |" % (l, i, float(a), m, g))' \
-            "$label" "$wh" "$mc" "$(json_field "$out/$name.mcuface.json" macs)" "$(json_field "$out/$name.mcuface.json" gmac_per_s)"
+        "$py" -c 'import sys; l,i,a,c,m=sys.argv[1:]; print("| %s | %s | %.2f | %.2f | %s |" % (l, i, float(a), float(c), m))' \
+            "$label" "$wh" "$mc" "$mc8" "$(json_field "$out/$name.mcuface.json" macs)"
     fi
 done
 if [[ $ort_ok == 1 ]]; then
