@@ -11,7 +11,9 @@ static int8_t combine(mf_binary kind, const mf_binary_s8_params *p, int32_t a, i
     } else {
         const int32_t sa = mf_requantize((a - p->a_zero_point) * (1 << p->left_shift), p->a_multiplier, p->a_shift);
         const int32_t sb = mf_requantize((b - p->b_zero_point) * (1 << p->left_shift), p->b_multiplier, p->b_shift);
-        raw = mf_requantize(sa + sb, p->output_multiplier, p->output_shift);
+        /* The sum wraps (as Helium's VADD and x86's vpaddd do) instead of
+         * overflowing, which only extreme multipliers reach. */
+        raw = mf_requantize((int32_t)((uint32_t)sa + (uint32_t)sb), p->output_multiplier, p->output_shift);
     }
     return mf_clamp_s8(raw + p->output_zero_point, p->act_min, p->act_max);
 }
