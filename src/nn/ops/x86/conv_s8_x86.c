@@ -274,14 +274,7 @@ static inline __attribute__((always_inline)) MF_TARGET_AVX2 void avx2_tile(
         const __m256i sh = _mm256_maskload_epi32(t->shift + o, keep);
         for (int q = 0; q < P; q++) {
             int8_t *dst = t->output + q * t->pixel_stride + o;
-            const __m256i r = mf_requantize_avx2(acc[q][v], m, sh);
-            if (left >= AVX2_LANES) {
-                mf_store_s8x8_avx2(dst, r, zp, lo, hi);
-            } else {
-                int8_t eight[8];
-                mf_store_s8x8_avx2(eight, r, zp, lo, hi);
-                memcpy(dst, eight, (size_t)left);
-            }
+            mf_store_s8_avx2(dst, mf_requantize_avx2(acc[q][v], m, sh), zp, lo, hi, left);
         }
     }
 }

@@ -102,14 +102,7 @@ static MF_TARGET_AVX2 void depthwise_avx2(const mf_conv_s8_params *p, const mf_c
                         }
                     }
                     int8_t *dst = output + (((size_t)n * out->h + oy) * out->w + ox) * c + c0;
-                    const __m256i r = mf_requantize_avx2(acc, m, sh);
-                    if (left == 8) {
-                        mf_store_s8x8_avx2(dst, r, zp_out, lo, hi);
-                    } else {
-                        int8_t eight[8];
-                        mf_store_s8x8_avx2(eight, r, zp_out, lo, hi);
-                        __builtin_memcpy(dst, eight, (size_t)left);
-                    }
+                    mf_store_s8_avx2(dst, mf_requantize_avx2(acc, m, sh), zp_out, lo, hi, left);
                 }
             }
     }

@@ -61,16 +61,24 @@ static inline MF_TARGET_AVX512 __m512i mf_requantize_avx512(__m512i x, __m512i m
     return _mm512_mask_add_epi32(quotient, _mm512_cmpgt_epi32_mask(remainder, threshold), quotient, one);
 }
 
-/* q + zero_point clamped to [lo, hi] (within int8), written as 8 int8. */
-static inline MF_TARGET_AVX2 void mf_store_s8x8_avx2(int8_t *dst, __m256i q, __m256i zero_point, __m256i lo,
-                                                     __m256i hi)
+/* q + zero_point clamped to [lo, hi] (within int8), the first COUNT (1..8)
+ * lanes written as int8. */
+static inline MF_TARGET_AVX2 void mf_store_s8_avx2(int8_t *dst, __m256i q, __m256i zero_point, __m256i lo,
+                                                   __m256i hi, int32_t count)
 {
     q = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(q, zero_point), lo), hi);
     const __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-    _mm_storel_epi64((__m128i *)(void *)dst, _mm_packs_epi16(words, words));
+    const __m128i bytes = _mm_packs_epi16(words, words);
+    if (count >= 8) {
+        _mm_storel_epi64((__m128i *)(void *)dst, bytes);
+    } else {
+        int8_t eight[16];
+        _mm_storeu_si128((__m128i *)(void *)eight, bytes);
+        __builtin_memcpy(dst, eight, (size_t)count);
+    }
 }
 
-/* As mf_store_s8x8_avx2 for 16 lanes, writing only the lanes set in KEEP. */
+/* As mf_store_s8_avx2 for 16 lanes, writing only the lanes set in KEEP. */
 static inline MF_TARGET_AVX512 void mf_store_s8x16_avx512(int8_t *dst, __m512i q, __m512i zero_point, __m512i lo,
                                                           __m512i hi, __mmask16 keep)
 {
