@@ -125,4 +125,26 @@ for s in frame_stages:
     mm = f"{macs / m:.3f}" if macs else ""
     print(f"{s:<11} {int(macs) if macs else '':>11} {int(round(r)):>12} {mr:>9} {int(round(m)):>12} {mm:>9} {r / m:>9.2f}x")
 print(f"{'frame':<11} {int(sums[0]):>11} {int(round(sums[1])):>12} {sums[0] / sums[1]:>9.3f} {int(round(sums[2])):>12} {sums[0] / sums[2]:>9.3f} {sums[1] / sums[2]:>9.2f}x")
+
+# With tracking (the firmware's sequence: mf_pipeline with tracking on), a
+# face's first frame runs every network (the frame above); a steady-state
+# frame, no re-check due, runs the detector only. Per build, from the same
+# means, and the sequence's own mean per frame from the networks each of its
+# frames ran ("frame K ... ran detector D liveness L recognizer R").
+print("\ntracked face (Helium / reference instructions, mean per entry of each stage)")
+for name in ["mve", "ref"]:
+    regions = runs[name][0]
+    mean = {s: regions[s][0] / regions[s][1] for s in frame_stages}
+    first = sum(mean.values())
+    steady = mean["detect_pre"] + mean["detect_net"] + mean["decode"]
+    fw = open(f"{out}/insn_count_{name}.txt").read().splitlines()
+    seq = [l.split() for l in fw if l.startswith("frame ") and " ran detector " in l]
+    total = 0.0
+    for t in seq:
+        lv, rec = int(t[t.index("liveness") + 1]), int(t[t.index("recognizer") + 1])
+        total += steady + lv * mean["liveness"] + rec * (mean["align"] + mean["embed"] + mean["match"])
+    per_frame = total / len(seq) if seq else 0.0
+    label = "Helium" if name == "mve" else "reference"
+    print(f"{label:<10} first frame of a face {first / 1e6:8.1f} M   steady-state frame {steady / 1e6:8.1f} M   "
+          f"({first / steady:.2f}x)   sequence of {len(seq)} frames: {per_frame / 1e6:.1f} M per frame")
 PY

@@ -6,12 +6,15 @@
  *   - the liveness threshold is the model file's "live_threshold" when it
  *     stores one, else MF_LIVENESS_DEFAULT_THRESHOLD (unless the options
  *     set one);
+ *   - with two liveness models the cascade decides (options.liveness_cascade,
+ *     on by default): MiniFASNetV2 alone when it is sure, both when not;
  *   - "the largest face" is mf_pipeline_largest_face (box area, first of
  *     equals), and MF_PIPELINE_SELECT_LARGEST uses the same rule.
  *
  * Memory: the pipeline owns nothing. The caller allocates the mf_pipeline
  * struct (static is fine), the model files (used in place, e.g. in flash),
- * a workspace (tensor tables, per-face embeddings, track templates) and ONE
+ * a workspace (tensor tables, per-face results and embeddings, track
+ * templates: grows with options.max_faces and max_tracks) and ONE
  * arena that the networks share, since they run one after the other.
  * Typical use (examples/host_minimal.c, examples/firmware_loop.c):
  *   mf_pipeline_options opt = mf_pipeline_default_options();
@@ -71,7 +74,8 @@
 #include "mcuface/mf_recognize.h"
 #include "mcuface/mf_store.h"
 
-#define MF_PIPELINE_MAX_FACES 16  /* faces one result holds (options.max_faces <= this) */
+#define MF_PIPELINE_DEFAULT_MAX_FACES 16  /* options.max_faces unless set */
+#define MF_PIPELINE_MAX_FACES_LIMIT 10000 /* the largest options.max_faces (each face costs workspace) */
 #define MF_PIPELINE_MAX_TRACKS 16 /* tracks followed at once (options.max_tracks <= this) */
 #define MF_TRACK_LIVE_WINDOW 4    /* live scores a track's decision averages */
 
@@ -113,16 +117,26 @@ typedef struct mf_pipeline_options {
     int32_t detector_long_side; /* network input long side (320); 0 = the frame's own size */
     float score_threshold;      /* detection score (0.5) */
     float nms_threshold;        /* NMS IoU (0.4) */
-    int max_faces;              /* faces per frame that the result holds and the later stages see
-                                   (MF_PIPELINE_MAX_FACES); result.truncated says when more were found */
+    int max_faces;              /* faces per frame that the result holds and the later stages see, the
+                                   best detection scores (MF_PIPELINE_DEFAULT_MAX_FACES, at most
+                                   MF_PIPELINE_MAX_FACES_LIMIT; sizes the workspace); result.truncated
+                                   says when more were found. SELECT_LARGEST and SELECT_CENTRE choose
+                                   among the best max(max_faces, MF_PIPELINE_DEFAULT_MAX_FACES) */
     mf_pipeline_select select;  /* MF_PIPELINE_SELECT_ALL */
     /* Liveness. */
     int liveness;               /* 1 (on): check every selected face before recognition; 0: skip */
     float liveness_threshold;   /* < 0 (default): the model file's "live_threshold", else
                                    MF_LIVENESS_DEFAULT_THRESHOLD; 0..1: this value */
+    int liveness_cascade;       /* 1 (on, with two liveness models): the first model alone decides a face
+                                   whose P(real) is outside [MF_LIVENESS_CASCADE_LO, _HI], the second runs
+                                   only inside it (mf_liveness_set_cascade with MF_LIVENESS_CASCADE_*:
+                                   about half the liveness cost); 0: both models on every face, the fused
+                                   mean (the face's score is then always the mean of the two) */
     /* Recognition. */
     int recognize;              /* 1 (on, when a recognizer is given): align + embed live faces */
     float identify_threshold;   /* < 0 (default): the store's configured 1:N threshold; else this cosine */
+    int embed_mirrored;         /* 0 (off); 1: the embedding is the normalised sum of the aligned face's
+                                   and its mirror image's (test-time flip: two recognizer runs) */
     /* Tracking. */
     int tracking;               /* 1 (on); 0: every network on every face of every frame, track ids 0 */
     int max_tracks;             /* MF_PIPELINE_MAX_TRACKS */
@@ -173,7 +187,8 @@ typedef struct mf_pipeline_result {
     int liveness_runs;       /* liveness checks in this frame */
     int recognizer_runs;     /* embeddings in this frame */
     int tracks_active;       /* tracks alive after this frame (0 without tracking) */
-    mf_pipeline_face faces[MF_PIPELINE_MAX_FACES];
+    mf_pipeline_face *faces; /* FACE_COUNT faces, in the workspace: valid until the next
+                                mf_pipeline_process (copy what must outlive it) */
 } mf_pipeline_result;
 
 typedef struct mf_pipeline {
@@ -194,6 +209,13 @@ typedef struct mf_pipeline {
     uint8_t *arena;
     size_t arena_bytes, det_arena_max, lv_arena, rec_arena;
     float *face_embeddings;   /* max_faces x dim, in the workspace */
+    float *mirror_embedding;  /* dim floats, in the workspace (embed_mirrored) */
+    size_t faces_bytes;       /* the per-face arrays below, in the workspace */
+    int detect_cap;                   /* detections kept: max(max_faces, MF_PIPELINE_DEFAULT_MAX_FACES) */
+    mf_face *detections;              /* detect_cap */
+    mf_face *selected;                /* max_faces */
+    int *slots, *born;                /* max_faces each */
+    mf_pipeline_face *faces;          /* max_faces: the result's */
     float turn_cos2;          /* cos^2 of recheck_turn_degrees */
     uint32_t frame_index;
     struct mf_tracker {       /* src/face/track.c */
@@ -215,7 +237,6 @@ typedef struct mf_pipeline {
             mf_pipeline_identity identity;
         } tracks[MF_PIPELINE_MAX_TRACKS];
     } tracker;
-    mf_face detections[MF_PIPELINE_MAX_FACES];
     int state;
 } mf_pipeline;
 
@@ -238,7 +259,8 @@ int mf_pipeline_open(mf_pipeline *pipe, const mf_pipeline_models *models, mf_sto
 int mf_pipeline_set_options(mf_pipeline *pipe, const mf_pipeline_options *opt);
 
 /* Bytes of workspace mf_pipeline_plan needs: the models' tensor tables,
- * max_faces embeddings and max_tracks track templates. 0 if not open. */
+ * max_faces detections, results and embeddings, and max_tracks track
+ * templates. 0 if not open. */
 size_t mf_pipeline_workspace_bytes(const mf_pipeline *pipe);
 
 /* Plans every network for frames of up to FRAME_WIDTH x FRAME_HEIGHT (in
@@ -266,6 +288,15 @@ int mf_pipeline_bind(mf_pipeline *pipe, void *arena, size_t arena_bytes);
  * other format), MF_ERANGE (frame larger than planned), MF_ENOMEM (the
  * detector plan for this frame size does not fit), or a stage's error. */
 int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_result *out);
+
+/* Aligns FACE (its landmarks, e.g. from another detector or a fixed
+ * layout) in FRAME and embeds it with the pipeline's recognizer, as
+ * mf_pipeline_process embeds a live face (embed_mirrored included), into
+ * EMBEDDING (mf_pipeline_embedding_dim floats, L2-normalised). No liveness
+ * and no match. Returns MF_OK, MF_ESTATE (not bound), MF_EINVAL (NULL, no
+ * recognizer, bad frame or other format), MF_ERANGE, or the recognizer's
+ * error. */
+int mf_pipeline_embed_face(mf_pipeline *pipe, const mf_frame *frame, const mf_face *face, float *embedding);
 
 /* Ends every track (a new scene; ids keep counting up) and restarts frame
  * numbering. Returns MF_OK or MF_EINVAL. */

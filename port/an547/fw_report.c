@@ -284,10 +284,10 @@ static void count_work(const mf_pipeline_result *r)
 {
     det_work.runs += (unsigned long)r->detector_ran;
     det_work.macs += r->detector_ran ? mf_detector_stats(&fw.pipe.det)->macs : 0;
-    unsigned long long lv_macs = 0;
-    for (int k = 0; k < fw.pipe.lv.model_count; k++) lv_macs += mf_liveness_stats(&fw.pipe.lv, k)->macs;
     lv_work.runs += (unsigned long)r->liveness_runs;
-    lv_work.macs += lv_macs * (unsigned long long)r->liveness_runs;
+    for (int j = 0; j < r->face_count; j++) /* the models each check ran: the cascade may skip the second */
+        for (int k = 0; r->faces[j].liveness_ran && k < fw.pipe.lv.model_count; k++)
+            if (r->faces[j].liveness.ran[k]) lv_work.macs += mf_liveness_stats(&fw.pipe.lv, k)->macs;
     rec_work.runs += (unsigned long)r->recognizer_runs;
     rec_work.macs += mf_recognizer_stats(&fw.pipe.rec)->macs * (unsigned long long)r->recognizer_runs;
 }

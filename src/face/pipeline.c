@@ -4,6 +4,7 @@
 #include "face/track.h"
 #include "mcuface/mf_status.h"
 #include "vision/frame.h"
+#include <math.h>
 #include <string.h>
 
 #define ALIGNED_BYTES ((size_t)MF_ALIGNED_SIZE * MF_ALIGNED_SIZE * 3)
@@ -20,10 +21,11 @@ mf_pipeline_options mf_pipeline_default_options(void)
     o.detector_long_side = 320;
     o.score_threshold = 0.5f;
     o.nms_threshold = 0.4f;
-    o.max_faces = MF_PIPELINE_MAX_FACES;
+    o.max_faces = MF_PIPELINE_DEFAULT_MAX_FACES;
     o.select = MF_PIPELINE_SELECT_ALL;
     o.liveness = 1;
     o.liveness_threshold = -1.0f;
+    o.liveness_cascade = 1;
     o.recognize = 1;
     o.identify_threshold = -1.0f;
     o.tracking = 1;
@@ -42,11 +44,13 @@ static int unit(float v) { return v >= 0.0f && v <= 1.0f; }
 static int options_valid(const mf_pipeline_options *o)
 {
     return o->detector_long_side >= 0 && o->detector_long_side <= 8192 && unit(o->score_threshold) &&
-           unit(o->nms_threshold) && o->max_faces >= 1 && o->max_faces <= MF_PIPELINE_MAX_FACES &&
+           unit(o->nms_threshold) && o->max_faces >= 1 && o->max_faces <= MF_PIPELINE_MAX_FACES_LIMIT &&
            (o->select == MF_PIPELINE_SELECT_ALL || o->select == MF_PIPELINE_SELECT_LARGEST ||
             o->select == MF_PIPELINE_SELECT_CENTRE) &&
-           (o->liveness == 0 || o->liveness == 1) && (o->liveness_threshold < 0.0f || unit(o->liveness_threshold)) &&
-           (o->recognize == 0 || o->recognize == 1) && (o->identify_threshold < 0.0f || unit(o->identify_threshold)) &&
+           (o->liveness == 0 || o->liveness == 1) && (o->liveness_cascade == 0 || o->liveness_cascade == 1) &&
+           (o->liveness_threshold < 0.0f || unit(o->liveness_threshold)) && (o->recognize == 0 || o->recognize == 1) &&
+           (o->embed_mirrored == 0 || o->embed_mirrored == 1) &&
+           (o->identify_threshold < 0.0f || unit(o->identify_threshold)) &&
            (o->tracking == 0 || o->tracking == 1) && o->max_tracks >= 1 && o->max_tracks <= MF_PIPELINE_MAX_TRACKS &&
            o->track_min_iou > 0.0f && o->track_min_iou <= 1.0f && o->track_max_landmark_shift > 0.0f &&
            o->track_max_landmark_shift <= 100.0f && o->track_max_missed >= 1 && o->recheck_interval >= 0 &&
@@ -105,6 +109,11 @@ static int apply_options(mf_pipeline *pipe, const mf_pipeline_options *opt)
     if (err) return err;
     pipe->live_threshold = threshold;
     if (pipe->lv.model_count) mf_liveness_set_threshold(&pipe->lv, threshold);
+    if (pipe->lv.model_count == 2) {
+        int first = opt->liveness_cascade ? MF_LIVENESS_CASCADE_FIRST : -1;
+        if ((err = mf_liveness_set_cascade(&pipe->lv, first, MF_LIVENESS_CASCADE_LO, MF_LIVENESS_CASCADE_HI)) != MF_OK)
+            return err;
+    }
     pipe->turn_cos2 = opt->recheck_turn_degrees > 0.0f ? mf_track_cos2_degrees(opt->recheck_turn_degrees) : 2.0f;
     if (tracking_changed) mf_tracker_reset(&pipe->tracker, 1);
     return MF_OK;
@@ -143,9 +152,15 @@ int mf_pipeline_open(mf_pipeline *pipe, const mf_pipeline_models *models, mf_sto
     pipe->lv_ws = pipe->lv.model_count ? align16(mf_liveness_workspace_bytes(&pipe->lv)) : 0;
     pipe->rec_ws = pipe->has_recognizer ? align16(mf_recognizer_workspace_bytes(&pipe->rec)) : 0;
     size_t embedding = pipe->has_recognizer ? (size_t)MF_EMBEDDING_MAX_DIM * sizeof(float) : 0;
-    pipe->embed_bytes = align16(embedding * (size_t)pipe->opt.max_faces);
+    size_t faces = (size_t)pipe->opt.max_faces;
+    pipe->detect_cap = pipe->opt.max_faces > MF_PIPELINE_DEFAULT_MAX_FACES ? pipe->opt.max_faces
+                                                                             : MF_PIPELINE_DEFAULT_MAX_FACES;
+    pipe->embed_bytes = align16(embedding * (faces + 1)); /* + the mirror image's */
     pipe->track_bytes = align16(embedding * (size_t)pipe->opt.max_tracks);
-    pipe->workspace_bytes = pipe->det_ws + pipe->lv_ws + pipe->rec_ws + pipe->embed_bytes + pipe->track_bytes;
+    pipe->faces_bytes = align16((size_t)pipe->detect_cap * sizeof(mf_face)) + align16(faces * sizeof(mf_face)) +
+                        2 * align16(faces * sizeof(int)) + align16(faces * sizeof(mf_pipeline_face));
+    pipe->workspace_bytes =
+        pipe->det_ws + pipe->lv_ws + pipe->rec_ws + pipe->embed_bytes + pipe->track_bytes + pipe->faces_bytes;
     pipe->state = OPEN;
     return MF_OK;
 }
@@ -176,6 +191,22 @@ size_t mf_pipeline_workspace_bytes(const mf_pipeline *pipe)
 static void net_size(const mf_pipeline *pipe, int32_t w, int32_t h, int32_t *nw, int32_t *nh)
 {
     mf_detector_input_size(w, h, pipe->opt.detector_long_side, nw, nh);
+}
+
+/* The per-face arrays, after the track templates. */
+static void face_arrays(mf_pipeline *pipe)
+{
+    size_t faces = (size_t)pipe->opt.max_faces;
+    uint8_t *p = pipe->workspace + pipe->det_ws + pipe->lv_ws + pipe->rec_ws + pipe->embed_bytes + pipe->track_bytes;
+    pipe->detections = (mf_face *)(void *)p;
+    p += align16((size_t)pipe->detect_cap * sizeof(mf_face));
+    pipe->selected = (mf_face *)(void *)p;
+    p += align16(faces * sizeof(mf_face));
+    pipe->slots = (int *)(void *)p;
+    p += align16(faces * sizeof(int));
+    pipe->born = (int *)(void *)p;
+    p += align16(faces * sizeof(int));
+    pipe->faces = (mf_pipeline_face *)(void *)p;
 }
 
 static void track_templates(mf_pipeline *pipe)
@@ -231,6 +262,7 @@ int mf_pipeline_plan(mf_pipeline *pipe, int32_t frame_width, int32_t frame_heigh
         /* the aligned face stays while the recognizer runs: it sits below its arena */
         pipe->rec_arena = align16(ALIGNED_BYTES) + align16(bytes);
         pipe->face_embeddings = (float *)(void *)(ws + pipe->det_ws + pipe->lv_ws + pipe->rec_ws);
+        pipe->mirror_embedding = pipe->face_embeddings + (size_t)pipe->opt.max_faces * MF_EMBEDDING_MAX_DIM;
     }
     size_t peak = pipe->det_arena_max;
     if (pipe->lv_arena > peak) peak = pipe->lv_arena;
@@ -241,6 +273,7 @@ int mf_pipeline_plan(mf_pipeline *pipe, int32_t frame_width, int32_t frame_heigh
     pipe->frame_height = frame_height;
     pipe->format = format;
     track_templates(pipe);
+    face_arrays(pipe);
     mf_tracker_reset(&pipe->tracker, 1);
     pipe->frame_index = 0;
     *arena_bytes = peak;
@@ -358,6 +391,33 @@ static int match(mf_pipeline *pipe, const float *embedding, mf_pipeline_identity
     return MF_OK;
 }
 
+/* Swaps each row of the aligned face end for end, in place. */
+static void mirror(mf_image *aligned)
+{
+    for (int32_t y = 0; y < aligned->height; y++) {
+        uint8_t *row = aligned->data + (size_t)y * (size_t)aligned->stride;
+        for (int32_t x = 0; x < aligned->width / 2; x++)
+            for (int c = 0; c < 3; c++) {
+                uint8_t *a = row + 3 * x + c, *b = row + 3 * (aligned->width - 1 - x) + c;
+                uint8_t t = *a;
+                *a = *b;
+                *b = t;
+            }
+    }
+}
+
+/* EMBEDDING += MIRRORED, normalised again (the sum in double, as mf_embed normalises). */
+static void add_normalised(float *embedding, const float *mirrored, int32_t dim)
+{
+    double sum = 0.0;
+    for (int32_t i = 0; i < dim; i++) {
+        embedding[i] += mirrored[i];
+        sum += (double)embedding[i] * embedding[i];
+    }
+    float inv = sum > 0.0 ? (float)(1.0 / sqrt(sum)) : 0.0f;
+    for (int32_t i = 0; i < dim; i++) embedding[i] *= inv;
+}
+
 static int embed(mf_pipeline *pipe, const mf_frame *frame, const mf_face *face, float *embedding)
 {
     mf_image aligned;
@@ -366,7 +426,12 @@ static int embed(mf_pipeline *pipe, const mf_frame *frame, const mf_face *face, 
     if (!err) err = mf_align_face_frame(frame, face->landmarks, &aligned);
     if (err) return err;
     stage(pipe, MF_STAGE_EMBED);
-    return mf_embed(&pipe->rec, &aligned, embedding, pipe->dim);
+    err = mf_embed(&pipe->rec, &aligned, embedding, pipe->dim);
+    if (err || !pipe->opt.embed_mirrored) return err;
+    mirror(&aligned);
+    if ((err = mf_embed(&pipe->rec, &aligned, pipe->mirror_embedding, pipe->dim)) != MF_OK) return err;
+    add_normalised(embedding, pipe->mirror_embedding, pipe->dim);
+    return MF_OK;
 }
 
 static mf_track_params track_params(const mf_pipeline *pipe)
@@ -448,17 +513,17 @@ int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_re
     dopt.score_threshold = pipe->opt.score_threshold;
     dopt.nms_threshold = pipe->opt.nms_threshold;
     stage(pipe, MF_STAGE_DETECT);
-    int n = mf_detect_frame(&pipe->det, frame, &dopt, pipe->detections, MF_PIPELINE_MAX_FACES);
+    int n = mf_detect_frame(&pipe->det, frame, &dopt, pipe->detections, pipe->detect_cap);
     stage(pipe, MF_STAGE_OTHER);
     if (n < 0) return n;
     out->detector_ran = 1;
     out->detected = n;
-    int found = n < MF_PIPELINE_MAX_FACES ? n : MF_PIPELINE_MAX_FACES;
+    int found = n < pipe->detect_cap ? n : pipe->detect_cap;
     int chosen = -1;
     if (pipe->opt.select == MF_PIPELINE_SELECT_LARGEST) chosen = mf_pipeline_largest_face(pipe->detections, found);
     if (pipe->opt.select == MF_PIPELINE_SELECT_CENTRE)
         chosen = mf_pipeline_centre_face(pipe->detections, found, frame->width, frame->height);
-    mf_face selected[MF_PIPELINE_MAX_FACES];
+    mf_face *selected = pipe->selected;
     int count = 0;
     if (pipe->opt.select == MF_PIPELINE_SELECT_ALL) {
         count = found < pipe->opt.max_faces ? found : pipe->opt.max_faces;
@@ -469,7 +534,11 @@ int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_re
         selected[0] = pipe->detections[chosen];
     }
     out->face_count = count;
-    int slot[MF_PIPELINE_MAX_FACES] = {0}, born[MF_PIPELINE_MAX_FACES] = {0};
+    out->faces = pipe->faces;
+    memset(pipe->faces, 0, (size_t)count * sizeof *pipe->faces);
+    int *slot = pipe->slots, *born = pipe->born;
+    memset(slot, 0, (size_t)count * sizeof *slot);
+    memset(born, 0, (size_t)count * sizeof *born);
     mf_track_params params = track_params(pipe);
     if (pipe->opt.tracking)
         out->tracks_active = mf_tracker_update(&pipe->tracker, &params, selected, count, slot, born);
@@ -487,6 +556,17 @@ int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_re
     }
     pipe->frame_index++;
     return MF_OK;
+}
+
+int mf_pipeline_embed_face(mf_pipeline *pipe, const mf_frame *frame, const mf_face *face, float *embedding)
+{
+    if (!pipe || !frame || !face || !embedding) return MF_EINVAL;
+    if (pipe->state < BOUND) return MF_ESTATE;
+    if (!pipe->has_recognizer) return MF_EINVAL;
+    int err = frame_fits(pipe, frame);
+    if (!err) err = embed(pipe, frame, face, embedding);
+    stage(pipe, MF_STAGE_OTHER);
+    return err;
 }
 
 int32_t mf_pipeline_embedding_dim(const mf_pipeline *pipe) { return pipe && pipe->state >= PLANNED ? pipe->dim : 0; }

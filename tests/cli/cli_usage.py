@@ -62,7 +62,8 @@ def main():
         missing = [o for o in listed if not re.search(rf"[\[ ]{re.escape(o)}[\] ]", block)]
         check(not missing, f"{name}: the global usage shows all {len(listed)} options of its --help {missing or ''}")
         for option in listed:
-            if option in ("--json", "--no-liveness", "--allow-duplicate", "--plaintext", "--no-tracking", "--flip", "--aligned"):
+            if option in ("--json", "--no-liveness", "--no-cascade", "--allow-duplicate", "--plaintext", "--no-tracking", "--flip",
+                          "--aligned"):
                 continue  # flags: nothing to leave out
             p = run(build, *words, option)
             check(p.returncode == 2 and "needs" in p.stderr and "unknown" not in p.stderr,

@@ -1,6 +1,9 @@
 """CLI test: `mcuface liveness IMAGE --json` on the antispoof samples at the
 default threshold: image_F* (photos of a printed photo / screen) must come out
 spoof, image_T* live; and `--threshold` must move the decision, not the score.
+The liveness cascade (the default) against the rule written out here: V1SE
+runs only when V2's P(real) is in [0.10, 0.70], and then the score is the
+`--no-cascade` (fused) score; outside the band it is V2's alone.
 Three samples carry an EXIF rotation, which mcuface's loader applies; each
 sample is also checked as a PNG written by cv2.imread (which applies it too)
 into the build tree at test time, so both loaders' upright images are seen.
@@ -55,6 +58,15 @@ def main():
         print(f"{'ok  ' if ok else 'FAIL'} {name}: live_score {f['live_score']:.4f} -> {'live' if f['live'] else 'spoof'} "
               f"(expected {'live' if want_live else 'spoof'}, threshold {out['threshold']:.4f})")
         failures += not ok
+        fused = run(cli, path, "--no-cascade")["faces"][0]
+        v2, v1se = f["model_scores"]
+        in_band = 0.10 <= v2 <= 0.70
+        rule = (abs(fused["live_score"] - (fused["model_scores"][0] + fused["model_scores"][1]) / 2) <= 2e-6 and
+                fused["model_scores"][0] == v2 and
+                (f["live_score"] == fused["live_score"] if in_band else (v1se == 0 and f["live_score"] == v2)))
+        print(f"{'ok  ' if rule else 'FAIL'} {name}: cascade V2 {v2:.4f} ({'both models' if in_band else 'V2 alone'}) "
+              f"score {f['live_score']:.4f}, fused {fused['live_score']:.4f}")
+        failures += not rule
         strict = run(cli, path, "--threshold", "1")
         if strict["faces"][0]["live_score"] != f["live_score"] or (strict["faces"][0]["live"] and f["live_score"] < 1):
             print(f"FAIL {name}: --threshold 1 changed the score or accepted the face")

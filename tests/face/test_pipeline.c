@@ -12,6 +12,7 @@
 #include "mcuface/mf_image_file.h"
 #include "mcuface/mf_posix_file.h"
 #include "support/store_fixture.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,9 @@ static int hand_open(hand *h)
     size_t sizes[2] = {lv_files[0].size, lv_files[1].size}, bytes = 0;
     if (mf_detector_open(&h->det, det_file.data, det_file.size) || mf_liveness_open(&h->lv, blobs, sizes, 2) ||
         mf_recognizer_open(&h->rec, rec_file.data, rec_file.size))
+        return 1;
+    /* the pipeline's default liveness decision: the cascade (mf_pipeline_options.liveness_cascade) */
+    if (mf_liveness_set_cascade(&h->lv, MF_LIVENESS_CASCADE_FIRST, MF_LIVENESS_CASCADE_LO, MF_LIVENESS_CASCADE_HI))
         return 1;
     h->det_ws = alloc16(mf_detector_workspace_bytes(&h->det));
     h->lv_ws = alloc16(mf_liveness_workspace_bytes(&h->lv));
@@ -168,7 +172,14 @@ static void test_equals_hand_composition(void)
     MF_CHECK_NEAR(mf_pipeline_liveness_threshold(&p.pipe), MF_LIVENESS_DEFAULT_THRESHOLD, 0);
     MF_CHECK_NEAR(mf_pipeline_identify_threshold(&p.pipe), MF_STORE_THRESHOLD_IDENTIFY_DEFAULT, 0);
     static mf_pipeline_result r;
-    int accepted = 0;
+    int accepted = 0, decided_alone = 0;
+    /* the default liveness cascade, then both models on every face; the hand
+     * composition runs mf_liveness_check with the same setting */
+    for (int cascade = 1; cascade >= 0; cascade--) {
+    opt.liveness_cascade = cascade;
+    MF_CHECK_EQ_INT(mf_pipeline_set_options(&p.pipe, &opt), MF_OK);
+    MF_CHECK_EQ_INT(mf_liveness_set_cascade(&h.lv, cascade ? MF_LIVENESS_CASCADE_FIRST : -1, MF_LIVENESS_CASCADE_LO,
+                                            MF_LIVENESS_CASCADE_HI), MF_OK);
     for (size_t k = 0; k < sizeof photos / sizeof photos[0]; k++) {
         mf_image img;
         mf_frame frame;
@@ -190,6 +201,9 @@ static void test_equals_hand_composition(void)
             MF_CHECK_EQ_INT(mf_liveness_check(&h.lv, &img, &faces[i], &lr), MF_OK);
             MF_CHECK_EQ_INT(pf->liveness_ran, 1);
             MF_CHECK(pf->liveness.score == lr.score && pf->live_score == lr.score);
+            MF_CHECK_EQ_INT(pf->liveness.models_run, lr.models_run);
+            if (!cascade) MF_CHECK_EQ_INT(pf->liveness.models_run, 2);
+            decided_alone += pf->liveness.models_run == 1;
             MF_CHECK_EQ_INT(pf->live, lr.score >= MF_LIVENESS_DEFAULT_THRESHOLD);
             if (!pf->live) {
                 MF_CHECK(pf->embedding == NULL && !pf->recognizer_ran && !pf->identity.matched);
@@ -213,7 +227,9 @@ static void test_equals_hand_composition(void)
         MF_CHECK_EQ_INT(r.recognizer_runs, live_count);
         mf_image_free(&img);
     }
-    MF_CHECK(accepted >= 2); /* the two enrolled faces found themselves */
+    }
+    MF_CHECK(accepted >= 4); /* the two enrolled faces found themselves, with and without the cascade */
+    MF_CHECK(decided_alone >= 1); /* the cascade spared the second model somewhere */
     piped_close(&p);
     fixture_release(&fx);
     hand_close(&h);
@@ -233,8 +249,12 @@ static void test_selection(void)
     piped p;
     MF_CHECK_EQ_INT(piped_open(&p, &opt, img.width, img.height, NULL), MF_OK);
     static mf_pipeline_result all, one;
+    static mf_pipeline_face all_faces[MF_PIPELINE_DEFAULT_MAX_FACES];
     MF_CHECK_EQ_INT(mf_pipeline_process(&p.pipe, &frame, &all), MF_OK);
     MF_CHECK(all.face_count >= 2);
+    /* the result's faces live in the workspace until the next frame: keep a copy */
+    memcpy(all_faces, all.faces, (size_t)all.face_count * sizeof *all_faces);
+    all.faces = all_faces;
     int largest = 0, centre = 0;
     float best_area = -1, best_d = 1e30f;
     for (int i = 0; i < all.face_count; i++) {
@@ -245,7 +265,7 @@ static void test_selection(void)
         if (dx * dx + dy * dy < best_d) best_d = dx * dx + dy * dy, centre = i;
         MF_CHECK(all.faces[i].embedding == NULL && !all.faces[i].recognizer_ran);
     }
-    mf_face faces[MF_PIPELINE_MAX_FACES];
+    mf_face faces[MF_PIPELINE_DEFAULT_MAX_FACES];
     for (int i = 0; i < all.face_count; i++) faces[i] = all.faces[i].face;
     MF_CHECK_EQ_INT(mf_pipeline_largest_face(faces, all.face_count), largest);
     MF_CHECK_EQ_INT(mf_pipeline_centre_face(faces, all.face_count, img.width, img.height), centre);
@@ -333,8 +353,11 @@ static void test_tracking_rechecks(void)
     piped p;
     MF_CHECK_EQ_INT(piped_open(&p, &opt, img.width, img.height, &fx.store), MF_OK);
     static mf_pipeline_result once, r;
+    static mf_pipeline_face once_faces[MF_PIPELINE_DEFAULT_MAX_FACES];
     MF_CHECK_EQ_INT(mf_pipeline_process(&p.pipe, &frame, &once), MF_OK);
     MF_CHECK(once.face_count >= 1 && once.faces[0].embedding);
+    memcpy(once_faces, once.faces, (size_t)once.face_count * sizeof *once_faces); /* outlives the next frame */
+    once.faces = once_faces;
     uint32_t id;
     MF_CHECK_EQ_INT(mf_store_enroll(&fx.store, "Face0", once.faces[0].embedding, 1, 0, &id, NULL), MF_OK);
     opt.tracking = 1;
@@ -473,7 +496,7 @@ static void test_errors(void)
     o.max_faces = 0;
     MF_CHECK_EQ_INT(mf_pipeline_open(&pipe, &models, NULL, &o), MF_EINVAL);
     o = opt;
-    o.max_faces = MF_PIPELINE_MAX_FACES + 1;
+    o.max_faces = MF_PIPELINE_MAX_FACES_LIMIT + 1;
     MF_CHECK_EQ_INT(mf_pipeline_open(&pipe, &models, NULL, &o), MF_EINVAL);
     o = opt;
     o.liveness_threshold = 1.5f;
@@ -546,6 +569,131 @@ static void test_errors(void)
     free(ws);
 }
 
+/* embed_mirrored: the normalised sum of the aligned face's embedding and
+ * its mirror image's, by hand; mf_pipeline_embed_face embeds a given face
+ * exactly as the pipeline embeds a detected one. */
+static void test_mirrored_and_given_face(void)
+{
+    hand h;
+    MF_CHECK_EQ_INT(hand_open(&h), 0);
+    mf_image img;
+    mf_frame frame;
+    MF_CHECK_EQ_INT(load_photo("data/multiface/12.jpg", &img), MF_OK);
+    MF_CHECK_EQ_INT(frame_of(&img, &frame), MF_OK);
+    mf_pipeline_options opt = mf_pipeline_default_options();
+    opt.tracking = 0;
+    opt.liveness = 0;
+    opt.embed_mirrored = 1;
+    piped p;
+    MF_CHECK_EQ_INT(piped_open(&p, &opt, img.width, img.height, NULL), MF_OK);
+    static mf_pipeline_result r;
+    MF_CHECK_EQ_INT(mf_pipeline_process(&p.pipe, &frame, &r), MF_OK);
+    MF_CHECK(r.face_count >= 2);
+    MF_CHECK_EQ_INT(r.recognizer_runs, r.face_count);
+    for (int i = 0; i < r.face_count; i++) {
+        static float plain[MF_STORE_DIM], mirrored[MF_STORE_DIM], expect[MF_STORE_DIM], given[MF_STORE_DIM];
+        MF_CHECK_EQ_INT(hand_embed(&h, &img, &r.faces[i].face, plain), MF_OK);
+        mf_image aligned; /* hand_embed left the aligned face in h.aligned: flip it by hand */
+        MF_CHECK_EQ_INT(mf_image_init(&aligned, h.aligned, sizeof h.aligned, MF_ALIGNED_SIZE, MF_ALIGNED_SIZE, 3),
+                        MF_OK);
+        static uint8_t flipped[MF_ALIGNED_SIZE * MF_ALIGNED_SIZE * 3];
+        for (int y = 0; y < MF_ALIGNED_SIZE; y++)
+            for (int x = 0; x < MF_ALIGNED_SIZE; x++)
+                memcpy(&flipped[3 * (y * MF_ALIGNED_SIZE + x)],
+                       &h.aligned[3 * (y * MF_ALIGNED_SIZE + MF_ALIGNED_SIZE - 1 - x)], 3);
+        memcpy(h.aligned, flipped, sizeof flipped);
+        MF_CHECK_EQ_INT(mf_embed(&h.rec, &aligned, mirrored, MF_STORE_DIM), MF_OK);
+        double sum = 0;
+        for (int k = 0; k < MF_STORE_DIM; k++) {
+            expect[k] = plain[k] + mirrored[k];
+            sum += (double)expect[k] * expect[k];
+        }
+        float inv = (float)(1.0 / sqrt(sum));
+        for (int k = 0; k < MF_STORE_DIM; k++) expect[k] *= inv;
+        MF_CHECK(r.faces[i].embedding && !memcmp(r.faces[i].embedding, expect, sizeof expect));
+        MF_CHECK(memcmp(plain, expect, sizeof plain) != 0); /* the mirror image did change it */
+        MF_CHECK_EQ_INT(mf_pipeline_embed_face(&p.pipe, &frame, &r.faces[i].face, given), MF_OK);
+        MF_CHECK(!memcmp(given, expect, sizeof given));
+    }
+    float e[MF_STORE_DIM];
+    MF_CHECK_EQ_INT(mf_pipeline_embed_face(NULL, &frame, &r.faces[0].face, e), MF_EINVAL);
+    MF_CHECK_EQ_INT(mf_pipeline_embed_face(&p.pipe, &frame, NULL, e), MF_EINVAL);
+    opt.embed_mirrored = 2;
+    MF_CHECK_EQ_INT(mf_pipeline_set_options(&p.pipe, &opt), MF_EINVAL);
+    piped_close(&p);
+    mf_pipeline_models no_recognizer = models;
+    no_recognizer.recognizer = (mf_pipeline_blob){NULL, 0};
+    opt.embed_mirrored = 0;
+    mf_face face0 = r.faces[0].face;
+    MF_CHECK_EQ_INT(mf_pipeline_open(&p.pipe, &no_recognizer, NULL, &opt), MF_OK);
+    MF_CHECK_EQ_INT(mf_pipeline_embed_face(&p.pipe, &frame, &face0, e), MF_ESTATE); /* not bound */
+    size_t ws_bytes = mf_pipeline_workspace_bytes(&p.pipe), arena_bytes = 0;
+    void *ws = alloc16(ws_bytes);
+    MF_CHECK_EQ_INT(mf_pipeline_plan(&p.pipe, img.width, img.height, MF_PIXEL_RGB888, ws, ws_bytes, &arena_bytes),
+                    MF_OK);
+    void *arena = alloc16(arena_bytes);
+    MF_CHECK_EQ_INT(mf_pipeline_bind(&p.pipe, arena, arena_bytes), MF_OK);
+    MF_CHECK_EQ_INT(mf_pipeline_embed_face(&p.pipe, &frame, &face0, e), MF_EINVAL); /* no recognizer */
+    free(ws);
+    free(arena);
+    mf_image_free(&img);
+    hand_close(&h);
+}
+
+/* max_faces beyond the default: the result holds that many faces, the
+ * best-scored ones, in the detector's order; fewer truncate. */
+static void test_many_faces(void)
+{
+    mf_image img;
+    mf_frame frame;
+    MF_CHECK_EQ_INT(load_photo("data/multiface/26.jpg", &img), MF_OK);
+    MF_CHECK_EQ_INT(frame_of(&img, &frame), MF_OK);
+    mf_pipeline_options opt = mf_pipeline_default_options();
+    opt.tracking = 0;
+    opt.liveness = 0;
+    opt.recognize = 0;
+    opt.detector_long_side = 640;
+    opt.max_faces = 200;
+    piped p;
+    MF_CHECK_EQ_INT(piped_open(&p, &opt, img.width, img.height, NULL), MF_OK);
+    static mf_pipeline_result all;
+    MF_CHECK_EQ_INT(mf_pipeline_process(&p.pipe, &frame, &all), MF_OK);
+    MF_CHECK(all.detected > MF_PIPELINE_DEFAULT_MAX_FACES && all.detected <= 200);
+    MF_CHECK_EQ_INT(all.face_count, all.detected);
+    MF_CHECK_EQ_INT(all.truncated, 0);
+    /* the detector by hand, at the same input size */
+    mf_detector det;
+    int32_t nw, nh;
+    size_t bytes = 0;
+    MF_CHECK_EQ_INT(mf_detector_open(&det, det_file.data, det_file.size), MF_OK);
+    mf_detector_input_size(img.width, img.height, 640, &nw, &nh);
+    void *ws = alloc16(mf_detector_workspace_bytes(&det));
+    MF_CHECK_EQ_INT(mf_detector_plan(&det, nw, nh, ws, mf_detector_workspace_bytes(&det), &bytes), MF_OK);
+    void *arena = alloc16(bytes);
+    MF_CHECK_EQ_INT(mf_detector_bind(&det, arena, bytes), MF_OK);
+    static mf_face faces[200];
+    mf_detect_options dopt = mf_detect_default_options();
+    MF_CHECK_EQ_INT(mf_detect(&det, &img, &dopt, faces, 200), all.detected);
+    for (int i = 0; i < all.face_count; i++) MF_CHECK(!memcmp(&all.faces[i].face, &faces[i], sizeof faces[i]));
+    piped_close(&p);
+    opt.max_faces = 20;
+    MF_CHECK_EQ_INT(piped_open(&p, &opt, img.width, img.height, NULL), MF_OK);
+    static mf_pipeline_result some;
+    MF_CHECK_EQ_INT(mf_pipeline_process(&p.pipe, &frame, &some), MF_OK);
+    MF_CHECK_EQ_INT(some.face_count, 20);
+    MF_CHECK_EQ_INT(some.detected, all.detected);
+    MF_CHECK_EQ_INT(some.truncated, 1);
+    for (int i = 0; i < some.face_count; i++) MF_CHECK(!memcmp(&some.faces[i].face, &faces[i], sizeof faces[i]));
+    piped_close(&p);
+    opt.max_faces = MF_PIPELINE_MAX_FACES_LIMIT;
+    mf_pipeline pipe;
+    MF_CHECK_EQ_INT(mf_pipeline_open(&pipe, &models, NULL, &opt), MF_OK);
+    MF_CHECK(mf_pipeline_workspace_bytes(&pipe) > (size_t)MF_PIPELINE_MAX_FACES_LIMIT * sizeof(mf_pipeline_face));
+    free(ws);
+    free(arena);
+    mf_image_free(&img);
+}
+
 int main(void)
 {
     const char *lv_names[2] = {"minifasnet_v2_int8", "minifasnet_v1se_int8"};
@@ -566,6 +714,8 @@ int main(void)
     MF_RUN(test_tracking_rechecks);
     MF_RUN(test_equals_hand_composition);
     MF_RUN(test_camera_formats);
+    MF_RUN(test_mirrored_and_given_face);
+    MF_RUN(test_many_faces);
     mf_unmap_file(&det_file);
     mf_unmap_file(&lv_files[0]);
     mf_unmap_file(&lv_files[1]);

@@ -89,6 +89,9 @@ void cli_args_print_help(const cli_command *cmd, FILE *out);
     CLI_OPT("--max-faces", CLI_ARG_LONG, T, max_faces, "N",                                                    \
             "report at most N faces, best detection scores first (default 64; more are reported as truncated)", \
             .min = 1, .max = CLI_MAX_FACES_LIMIT)
+#define CLI_OPTION_NO_CASCADE(T)                                                                               \
+    CLI_OPT("--no-cascade", CLI_ARG_CLEAR, T, cascade, NULL,                                                   \
+            "both liveness models on every face (the fused score; default: the second only when the first is unsure)")
 #define CLI_OPTION_RECOGNIZER(T)                                                                               \
     CLI_OPT("--recognizer", CLI_ARG_STRING, T, recognizer, "NAME|FILE",                                        \
             "face recognizer (default " CLI_DEFAULT_RECOGNIZER ")")

@@ -2,7 +2,6 @@
 #include "mcuface/mf_status.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <math.h>
 #include <string.h>
 
 int cli_recognizer_open(cli_recognizer *cr, const char *name_or_file, cli_precision precision)
@@ -40,34 +39,4 @@ void cli_recognizer_close(cli_recognizer *cr)
     free(cr->workspace);
     mf_unmap_file(&cr->file);
     memset(cr, 0, sizeof *cr);
-}
-
-int cli_embed_face(cli_recognizer *cr, const mf_image *image, const mf_face *face, float *embedding)
-{
-    mf_image aligned;
-    int32_t dim = mf_recognizer_dim(&cr->rec);
-    int err = mf_image_init(&aligned, cr->aligned, sizeof cr->aligned, MF_ALIGNED_SIZE, MF_ALIGNED_SIZE, 3);
-    if (!err) err = mf_align_face(image, face->landmarks, &aligned);
-    if (!err) err = mf_embed(&cr->rec, &aligned, embedding, dim);
-    if (err || !cr->flip) return err;
-    for (int y = 0; y < MF_ALIGNED_SIZE; y++) {
-        uint8_t *row = cr->aligned + (size_t)y * MF_ALIGNED_SIZE * 3;
-        for (int x = 0; x < MF_ALIGNED_SIZE / 2; x++)
-            for (int c = 0; c < 3; c++) {
-                uint8_t t = row[3 * x + c];
-                row[3 * x + c] = row[3 * (MF_ALIGNED_SIZE - 1 - x) + c];
-                row[3 * (MF_ALIGNED_SIZE - 1 - x) + c] = t;
-            }
-    }
-    float mirrored[MF_EMBEDDING_MAX_DIM];
-    err = mf_embed(&cr->rec, &aligned, mirrored, dim);
-    if (err) return err;
-    double sum = 0;
-    for (int32_t i = 0; i < dim; i++) {
-        embedding[i] += mirrored[i];
-        sum += (double)embedding[i] * embedding[i];
-    }
-    float inv = sum > 0 ? (float)(1.0 / sqrt(sum)) : 0.0f;
-    for (int32_t i = 0; i < dim; i++) embedding[i] *= inv;
-    return MF_OK;
 }

@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
-#define MAX_DETECTED 64
 
 int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_options *opt)
 {
@@ -20,6 +19,7 @@ int cli_store_parse(const cli_command *cmd, int argc, char **argv, cli_store_opt
     opt->size = 320;
     opt->sectors = CLI_STORE_DEFAULT_SECTORS;
     opt->liveness = 1;
+    opt->cascade = 1;
     opt->threshold = -1.0f;
     opt->wait_s = CLI_STORE_DEFAULT_WAIT_S;
     opt->max_faces = CLI_DEFAULT_MAX_FACES;
@@ -312,126 +312,66 @@ void cli_store_close(cli_store *cs)
     cs->file.fd = -1;
 }
 
-int cli_face_models_open(cli_face_models *m, const cli_store_options *opt)
+int cli_store_pipeline_open(cli_pipeline *cp, const cli_store_options *opt, mf_store *store, mf_pipeline_select select,
+                            long max_faces)
 {
-    const char *recognizer = opt->recognizer;
-    cli_precision precision = opt->precision;
-    int liveness = opt->liveness;
-    memset(m, 0, sizeof *m);
-    m->liveness = liveness;
-    m->size = opt->size;
-    if (cli_detector_open(&m->cd, opt->detector, precision)) return 1;
-    if (cli_recognizer_open(&m->cr, recognizer, precision)) {
-        cli_detector_close(&m->cd);
+    cli_pipeline_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.detector = opt->detector;
+    spec.liveness = opt->liveness;
+    spec.recognizer = 1;
+    spec.recognizer_name = opt->recognizer;
+    spec.precision = opt->precision;
+    mf_pipeline_options po = mf_pipeline_default_options();
+    po.detector_long_side = (int32_t)opt->size;
+    po.max_faces = (int)max_faces;
+    po.select = select;
+    po.tracking = 0;
+    po.identify_threshold = opt->threshold;
+    po.liveness_cascade = opt->cascade;
+    if (cli_pipeline_open(cp, &spec, store, &po)) return 1;
+    /* the embedding size is known once planned (each image plans again for its own size) */
+    if (cli_pipeline_plan(cp, 320, 240)) {
+        cli_pipeline_close(cp);
         return 1;
     }
-    int32_t dim = mf_recognizer_dim(&m->cr.rec);
+    int32_t dim = mf_pipeline_embedding_dim(&cp->pipe);
     if (dim != MF_STORE_DIM) {
-        fprintf(stderr, "mcuface: recognizer %s gives %d-value embeddings; the store holds %d\n",
-                recognizer ? recognizer : CLI_DEFAULT_RECOGNIZER, (int)dim, MF_STORE_DIM);
-        cli_recognizer_close(&m->cr);
-        cli_detector_close(&m->cd);
-        return 1;
-    }
-    if (liveness && cli_liveness_open(&m->cl, NULL, 2, precision)) {
-        cli_recognizer_close(&m->cr);
-        cli_detector_close(&m->cd);
+        fprintf(stderr, "mcuface: recognizer %s gives %d-value embeddings; the store holds %d\n", cp->paths[3],
+                (int)dim, MF_STORE_DIM);
+        cli_pipeline_close(cp);
         return 1;
     }
     return 0;
 }
 
-void cli_face_models_close(cli_face_models *m)
-{
-    if (m->liveness) cli_liveness_close(&m->cl);
-    cli_recognizer_close(&m->cr);
-    cli_detector_close(&m->cd);
-}
-
-/* Runs the detector, keeping up to CAP faces (best scores first) in FACES.
- * Returns the number found (may exceed CAP) or a negative status. */
-static int detect_faces(cli_face_models *m, const mf_image *img, const char *image_path, mf_face *faces, int cap)
-{
-    mf_detect_options dopt = mf_detect_default_options();
-    int count = cli_detector_prepare(&m->cd, img->width, img->height, (int32_t)m->size);
-    if (count == MF_OK) count = mf_detect(&m->cd.det, img, &dopt, faces, cap);
-    if (count < 0) cli_fail(image_path, count);
-    return count;
-}
-
-static int judge_and_embed(cli_face_models *m, const mf_image *img, const mf_face *face, cli_face_result *out)
-{
-    out->face = *face;
-    out->live = 1;
-    out->live_score = 1;
-    if (m->liveness) {
-        mf_liveness_result r;
-        int err = mf_liveness_check(&m->cl.lv, img, face, &r);
-        if (err) {
-            cli_fail("liveness", err);
-            return err;
-        }
-        out->live = r.live;
-        out->live_score = r.score;
-    }
-    int err = cli_embed_face(&m->cr, img, face, out->embedding);
-    if (err) cli_fail("embed", err);
-    return err;
-}
-
-static int load_image(const char *path, mf_image *img)
+int cli_store_load_image(const char *path, mf_image *img)
 {
     int err = mf_image_load(path, img);
     if (err) fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
-    return err;
+    return err != MF_OK;
 }
 
-int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap, int *found)
+int cli_enrollment_face(cli_pipeline *cp, const char *image_path, float embedding[MF_STORE_DIM])
 {
-    *found = 0;
-    mf_face *faces = malloc((size_t)(cap > 0 ? cap : 1) * sizeof *faces);
-    if (!faces) {
-        cli_fail(image_path, MF_ENOMEM);
-        return MF_ENOMEM;
-    }
     mf_image img;
-    int err = load_image(image_path, &img);
-    if (err) {
-        free(faces);
-        return err;
-    }
-    int count = detect_faces(m, &img, image_path, faces, cap);
-    if (count >= 0) *found = count;
-    if (count > cap) count = cap;
-    for (int i = 0; i < count && count >= 0; i++) {
-        if ((err = judge_and_embed(m, &img, &faces[i], &out[i])) != MF_OK) count = err;
-    }
+    if (cli_store_load_image(image_path, &img)) return 1;
+    mf_pipeline_result r;
+    int failed = cli_pipeline_image(cp, &img, image_path, &r);
     mf_image_free(&img);
-    free(faces);
-    return count;
-}
-
-int cli_enrollment_face(cli_face_models *m, const char *image_path, cli_face_result *out)
-{
-    static mf_face faces[MAX_DETECTED];
-    mf_image img;
-    if (load_image(image_path, &img)) return 1;
-    int count = detect_faces(m, &img, image_path, faces, MAX_DETECTED);
-    if (count > MAX_DETECTED) count = MAX_DETECTED;
-    int failed = count < 0;
-    int chosen = count > 0 ? cli_largest_face(faces, count) : -1;
-    if (!failed && chosen < 0) {
+    if (failed) return 1;
+    if (r.face_count < 1) {
         fprintf(stderr, "mcuface: %s: no face found\n", image_path);
-        failed = 1;
+        return 1;
     }
-    if (!failed) failed = judge_and_embed(m, &img, &faces[chosen], out) != MF_OK;
-    if (!failed && !out->live) {
+    const mf_pipeline_face *f = &r.faces[0];
+    if (f->live == 0) {
         fprintf(stderr, "mcuface: %s: face judged a spoof (live score %.4f < %.4f); not enrolled (--no-liveness skips the check)\n",
-                image_path, out->live_score, mf_liveness_threshold(&m->cl.lv));
-        failed = 1;
+                image_path, f->live_score, mf_pipeline_liveness_threshold(&cp->pipe));
+        return 1;
     }
-    mf_image_free(&img);
-    return failed;
+    memcpy(embedding, f->embedding, MF_STORE_DIM * sizeof *embedding);
+    return 0;
 }
 
 void cli_json_string(const char *s)

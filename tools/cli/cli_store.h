@@ -10,7 +10,7 @@
 #ifndef MCUFACE_CLI_STORE_H
 #define MCUFACE_CLI_STORE_H
 #include "cli.h"
-#include "cli_liveness.h"
+#include "cli_pipeline.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_store.h"
 #include "mcuface/mf_crypto_mbedtls.h"
@@ -41,6 +41,7 @@ typedef struct cli_store_options {
     float wait_s;         /* --wait: seconds to wait for another command's lock on the db (default 10) */
     long max_faces;       /* identify --max-faces: faces reported per image (default 64) */
     int json, liveness, allow_duplicate;
+    int cascade;          /* the liveness cascade (default 1; --no-cascade) */
     int plaintext;                  /* export/import: the clear export format */
     const char *passphrase_file;    /* export/import: key from a passphrase (PBKDF2) */
     const char *out_path; /* identify -o: the annotated image (PNG) */
@@ -117,41 +118,26 @@ void cli_store_close(cli_store *cs);
 /* Prints one line for a failed store operation WHAT and returns 1. */
 int cli_store_fail(const char *what, int status);
 
-/* Detector, recognizer and (optionally) liveness models, ready to run. */
-typedef struct cli_face_models {
-    cli_detector cd;
-    cli_recognizer cr;
-    cli_liveness cl;
-    int liveness;
-    long size;
-} cli_face_models;
+/* Faces the enrollment commands (enroll, add) choose the largest among. */
+#define CLI_ENROLL_MAX_FACES 64
 
-/* Opens the models OPT names: its detector and recognizer (NULL: the
- * defaults) and, with opt->liveness, the default liveness models, all at
- * opt->precision, detecting at opt->size; checks the recognizer gives
- * MF_STORE_DIM-value embeddings. Prints one line and returns 1 on failure. */
-int cli_face_models_open(cli_face_models *m, const cli_store_options *opt);
-void cli_face_models_close(cli_face_models *m);
+/* The pipeline on the models OPT names: its detector and recognizer (NULL:
+ * the defaults) and, with opt->liveness, the default liveness models, all
+ * at opt->precision, detecting at opt->size, without tracking, matching in
+ * STORE (may be NULL) at opt->threshold; SELECT and MAX_FACES as in
+ * mf_pipeline_options. Checks the recognizer gives MF_STORE_DIM-value
+ * embeddings. Prints one line and returns 1 on failure. */
+int cli_store_pipeline_open(cli_pipeline *cp, const cli_store_options *opt, mf_store *store, mf_pipeline_select select,
+                            long max_faces);
 
-/* One detected face, judged and embedded. */
-typedef struct cli_face_result {
-    mf_face face;
-    int live;            /* 1 when live or liveness is off */
-    float live_score;    /* fused live score; 1 when liveness is off */
-    float embedding[MF_STORE_DIM];
-} cli_face_result;
+/* Loads PATH; prints one line and returns 1 when it cannot. */
+int cli_store_load_image(const char *path, mf_image *img);
 
-/* Runs the pipeline on IMAGE_PATH: detection, then liveness and embedding of
- * every face (spoofed faces are embedded too; callers decide). Writes up to
- * CAP results into OUT (best detection scores first when there are more) and
- * the number of faces detected into *FOUND (may exceed CAP). Returns the
- * number of results (>= 0), or prints one line and returns a negative status. */
-int cli_faces_of_image(cli_face_models *m, const char *image_path, cli_face_result *out, int cap, int *found);
-
-/* The largest face of IMAGE_PATH, for enrollment: prints one line and
- * returns 1 when the image cannot be read, has no face, or (liveness on) the
- * face is judged a spoof. */
-int cli_enrollment_face(cli_face_models *m, const char *image_path, cli_face_result *out);
+/* The embedding of the largest face of IMAGE_PATH, for enrollment, from a
+ * pipeline opened with MF_PIPELINE_SELECT_LARGEST: prints one line and
+ * returns 1 when the image cannot be read, has no face, or (liveness on)
+ * the face is judged a spoof. */
+int cli_enrollment_face(cli_pipeline *cp, const char *image_path, float embedding[MF_STORE_DIM]);
 
 /* Prints S (valid UTF-8) as a JSON string literal on stdout. */
 void cli_json_string(const char *s);

@@ -5,12 +5,13 @@
  *     embeddings of faces that are already aligned (112x112), one JSON
  *     object per line.
  * Together they let users (and the oracle tests) bring their own crops. */
-#include "cli_liveness.h"
+#include "cli_pipeline.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_status.h"
 #include "mcuface/mf_image_file.h"
 #include <stdio.h>
 
+/* Faces the largest is chosen among. */
 #define MAX_FACES 64
 
 typedef struct align_args {
@@ -44,30 +45,33 @@ int cmd_align(int argc, char **argv)
         fprintf(stderr, "mcuface: cannot read image %s: %s\n", in, mf_status_str(err));
         return 1;
     }
-    cli_detector cd;
-    if (cli_detector_open(&cd, a.detector, precision)) {
+    /* The pipeline's choice of the face (its largest-face rule), then the
+     * alignment the recognizers see. */
+    cli_pipeline_spec spec = {.detector = a.detector, .precision = precision};
+    mf_pipeline_options opt = mf_pipeline_default_options();
+    opt.detector_long_side = (int32_t)size;
+    opt.tracking = 0;
+    opt.select = MF_PIPELINE_SELECT_LARGEST;
+    opt.max_faces = MAX_FACES;
+    cli_pipeline cp;
+    if (cli_pipeline_open(&cp, &spec, NULL, &opt)) {
         mf_image_free(&img);
         return 1;
     }
-    static mf_face faces[MAX_FACES];
     static uint8_t pixels[MF_ALIGNED_SIZE * MF_ALIGNED_SIZE * 3];
-    mf_detect_options opt = mf_detect_default_options();
-    int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
-    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
-    if (count > MAX_FACES) count = MAX_FACES;
-    status = 0;
-    if (count < 0) status = cli_fail("detect", count);
-    else if (count == 0) {
+    mf_pipeline_result r;
+    status = cli_pipeline_image(&cp, &img, in, &r);
+    if (!status && r.face_count == 0) {
         fprintf(stderr, "mcuface: %s: no face found\n", in);
         status = 1;
-    } else {
+    } else if (!status) {
         mf_image aligned;
         err = mf_image_init(&aligned, pixels, sizeof pixels, MF_ALIGNED_SIZE, MF_ALIGNED_SIZE, 3);
-        if (!err) err = mf_align_face(&img, faces[cli_largest_face(faces, count)].landmarks, &aligned);
+        if (!err) err = mf_align_face(&img, r.faces[0].face.landmarks, &aligned);
         if (!err) err = mf_image_save_png(out, &aligned);
         if (err) status = cli_fail(out, err);
     }
-    cli_detector_close(&cd);
+    cli_pipeline_close(&cp);
     mf_image_free(&img);
     return status;
 }

@@ -85,15 +85,12 @@ static int db_init(const cli_store_options *opt)
 /* Embeds the largest face of each of N image paths into SAMPLES. */
 static int embed_images(const cli_store_options *opt, const char *const *paths, int n, float *samples)
 {
-    cli_face_models models;
-    if (cli_face_models_open(&models, opt)) return 1;
-    static cli_face_result face;
+    cli_pipeline cp;
+    if (cli_store_pipeline_open(&cp, opt, NULL, MF_PIPELINE_SELECT_LARGEST, CLI_ENROLL_MAX_FACES)) return 1;
     int failed = 0;
-    for (int i = 0; i < n && !failed; i++) {
-        failed = cli_enrollment_face(&models, paths[i], &face);
-        if (!failed) memcpy(samples + (size_t)i * MF_STORE_DIM, face.embedding, sizeof face.embedding);
-    }
-    cli_face_models_close(&models);
+    for (int i = 0; i < n && !failed; i++)
+        failed = cli_enrollment_face(&cp, paths[i], samples + (size_t)i * MF_STORE_DIM);
+    cli_pipeline_close(&cp);
     return failed;
 }
 
@@ -425,6 +422,7 @@ static const cli_option db_options[] = {
     CLI_OPTION_JSON(cli_store_options),
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL,
         "enroll/add: skip the anti-spoofing check"),
+    CLI_OPTION_NO_CASCADE(cli_store_options),
     CLI_OPT("--allow-duplicate", CLI_ARG_FLAG, cli_store_options, allow_duplicate, NULL,
         "enroll/import: even a face already enrolled under another name"),
     CLI_OPT("--plaintext", CLI_ARG_FLAG, cli_store_options, plaintext, NULL,

@@ -18,29 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct identify_result {
-    int matched;     /* reached the store's 1:N threshold */
-    int has_score;   /* 0 for a spoof or an empty store */
-    float score;     /* best cosine score in the store */
-    mf_store_identity who;
-} identify_result;
-
-static int search(const mf_store *store, const float *embedding, float threshold, identify_result *r)
-{
-    mf_store_match best;
-    int n = mf_store_identify(store, embedding, threshold, &best, 1);  /* negative: the store's 1:N threshold */
-    if (n > 0) r->matched = mf_store_find_id(store, best.id, &r->who) == MF_OK;
-    else if (n == 0) n = mf_store_identify(store, embedding, 0.0f, &best, 1);  /* the near miss, for its score */
-    if (n < 0) return n;
-    r->has_score = n > 0;
-    r->score = n > 0 ? best.score : 0;
-    return MF_OK;
-}
-
 static const cli_option identify_options[] = {
     CLI_STORE_OPTION_PATHS,
     CLI_OPTION_JSON(cli_store_options),
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, cli_store_options, liveness, NULL, "skip the anti-spoofing check"),
+    CLI_OPTION_NO_CASCADE(cli_store_options),
     CLI_OPT("--threshold", CLI_ARG_FLOAT, cli_store_options, threshold, "T",
         "1:N match when the cosine score is >= T (default: the store's; docs/STORE.md \"Thresholds\")",
         .min = 0, .max = 1, .max_open = 0, .meaning = "a cosine"),
@@ -55,29 +37,51 @@ static const cli_option identify_options[] = {
 };
 
 /* The image again, with every face's decision drawn on it, as a PNG. */
-static int write_annotated(const char *image_path, const char *out_path, const cli_face_result *faces,
-                           const identify_result *results, int count, int liveness)
+static int write_annotated(mf_image *img, const char *out_path, const mf_pipeline_result *r, int liveness)
 {
+    int count = r->face_count;
     cli_annotation *notes = calloc(count > 0 ? (size_t)count : 1, sizeof *notes);
     if (!notes) return cli_fail(out_path, MF_ENOMEM);
     for (int i = 0; i < count; i++) {
+        const mf_pipeline_face *f = &r->faces[i];
         cli_annotation *a = &notes[i];
-        memset(a, 0, sizeof *a);
-        memcpy(a->box, faces[i].face.box, sizeof a->box);
-        a->live = liveness ? faces[i].live : -1;
-        a->live_score = faces[i].live_score;
-        a->name = results[i].matched ? results[i].who.name : NULL;
-        a->has_score = results[i].has_score;
-        a->score = results[i].score;
+        memcpy(a->box, f->face.box, sizeof a->box);
+        a->live = liveness ? f->live : -1;
+        a->live_score = f->live_score;
+        a->name = f->identity.accepted ? f->identity.name : NULL;
+        a->has_score = f->identity.matched;
+        a->score = f->identity.score;
     }
-    mf_image img;
-    int err = mf_image_load(image_path, &img);
-    if (!err) err = cli_annotate(&img, notes, count);
-    if (!err) err = mf_image_save_png(out_path, &img);
-    mf_image_free(&img);
+    int err = cli_annotate(img, notes, count);
+    if (!err) err = mf_image_save_png(out_path, img);
     free(notes);
     if (err) fprintf(stderr, "mcuface: -o %s: %s\n", out_path, mf_status_str(err));
     return err != MF_OK;
+}
+
+static void print_face(int i, const mf_pipeline_face *f, int json, int liveness)
+{
+    const mf_pipeline_identity *who = &f->identity;
+    int live = f->live != 0;
+    if (json) {
+        printf("%s{\"box\":[%.2f,%.2f,%.2f,%.2f],\"live\":", i ? "," : "{\"faces\":[", f->face.box[0], f->face.box[1],
+               f->face.box[2], f->face.box[3]);
+        if (liveness) printf("%s,\"live_score\":%.4f", live ? "true" : "false", f->live_score);
+        else printf("null");
+        if (who->accepted) {
+            printf(",\"id\":%u,\"name\":", who->id);
+            cli_json_string(who->name);
+        } else printf(",\"id\":null,\"name\":null");
+        if (who->matched) printf(",\"score\":%.4f}", who->score);
+        else printf(",\"score\":null}");
+        return;
+    }
+    printf("face %d  box (%.1f, %.1f, %.1f, %.1f)  ", i + 1, f->face.box[0], f->face.box[1], f->face.box[2],
+           f->face.box[3]);
+    if (!live) printf("spoof (live score %.4f): not matched\n", f->live_score);
+    else if (who->accepted) printf("%u %s (score %.4f)\n", who->id, who->name, who->score);
+    else if (who->matched) printf("unknown (best score %.4f)\n", who->score);
+    else printf("unknown\n");
 }
 
 const cli_command cli_identify_command = {
@@ -92,58 +96,31 @@ int cmd_identify(int argc, char **argv)
     if (status != CLI_ARGS_RUN) return status;
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *image = opt.positional[0];
-    cli_face_models models;
-    if (cli_face_models_open(&models, &opt)) return 1;
-    int cap = (int)opt.max_faces, found = 0;
-    cli_face_result *faces = malloc((size_t)cap * sizeof *faces);
-    identify_result *results = calloc((size_t)cap, sizeof *results);
-    int count = faces && results ? cli_faces_of_image(&models, image, faces, cap, &found)
-                                       : (cli_fail(image, MF_ENOMEM), MF_ENOMEM);
-    cli_face_models_close(&models);
-    /* The models ran before the db is opened: the shared lock is held only
-     * for the mount and the searches. */
+    mf_image img;
+    if (cli_store_load_image(image, &img)) return 1;
+    /* The shared lock: identify runs beside other readers; a writer waits
+     * (--wait) for the one image's networks and searches. */
     cli_store cs;
-    if (count < 0) status = 1;
-    else if (cli_store_open(&cs, opt.db, opt.key_file, CLI_STORE_READ, opt.wait_s)) status = 1;
+    cli_pipeline cp;
+    if (cli_store_open(&cs, opt.db, opt.key_file, CLI_STORE_READ, opt.wait_s)) {
+        mf_image_free(&img);
+        return 1;
+    }
+    mf_pipeline_result r;
+    if (cli_store_pipeline_open(&cp, &opt, &cs.store, MF_PIPELINE_SELECT_ALL, opt.max_faces)) status = 1;
     else {
-        for (int i = 0; i < count && !status; i++) {
-            identify_result *r = &results[i];
-            if (!faces[i].live) continue;
-            int err = search(&cs.store, faces[i].embedding, opt.threshold, r);
-            if (err) status = cli_store_fail("identify", err);
-        }
-        cli_store_close(&cs);
+        status = cli_pipeline_image(&cp, &img, image, &r);
+        if (!status && r.truncated) cli_warn_truncated(image, r.detected, r.face_count);
+        for (int i = 0; i < r.face_count && !status; i++) print_face(i, &r.faces[i], opt.json, opt.liveness);
+        if (!status && opt.json)
+            printf("%s],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n",
+                   r.face_count > 0 ? "" : "{\"faces\":[", r.detected, r.truncated ? "true" : "false",
+                   cli_precision_name(opt.precision));
+        else if (!status && r.face_count == 0) printf("no faces\n");
+        if (!status && opt.out_path) status = write_annotated(&img, opt.out_path, &r, opt.liveness);
+        cli_pipeline_close(&cp);
     }
-    if (!status && found > count) cli_warn_truncated(image, found, count);
-    for (int i = 0; i < count && !status; i++) {
-        const cli_face_result *f = &faces[i];
-        const identify_result *r = &results[i];
-        if (opt.json) {
-            printf("%s{\"box\":[%.2f,%.2f,%.2f,%.2f],\"live\":", i ? "," : "{\"faces\":[", f->face.box[0], f->face.box[1],
-                   f->face.box[2], f->face.box[3]);
-            if (opt.liveness) printf("%s,\"live_score\":%.4f", f->live ? "true" : "false", f->live_score);
-            else printf("null");
-            if (r->matched) {
-                printf(",\"id\":%u,\"name\":", r->who.id);
-                cli_json_string(r->who.name);
-            } else printf(",\"id\":null,\"name\":null");
-            if (r->has_score) printf(",\"score\":%.4f}", r->score);
-            else printf(",\"score\":null}");
-        } else {
-            printf("face %d  box (%.1f, %.1f, %.1f, %.1f)  ", i + 1, f->face.box[0], f->face.box[1], f->face.box[2],
-                   f->face.box[3]);
-            if (!f->live) printf("spoof (live score %.4f): not matched\n", f->live_score);
-            else if (r->matched) printf("%u %s (score %.4f)\n", r->who.id, r->who.name, r->score);
-            else if (r->has_score) printf("unknown (best score %.4f)\n", r->score);
-            else printf("unknown\n");
-        }
-    }
-    if (!status && opt.json)
-        printf("%s],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n", count > 0 ? "" : "{\"faces\":[",
-               found, found > count ? "true" : "false", cli_precision_name(opt.precision));
-    else if (!status && count == 0) printf("no faces\n");
-    if (!status && opt.out_path) status = write_annotated(image, opt.out_path, faces, results, count, opt.liveness);
-    free(faces);
-    free(results);
+    cli_store_close(&cs);
+    mf_image_free(&img);
     return status;
 }

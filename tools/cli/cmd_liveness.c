@@ -9,13 +9,14 @@
  * were found. */
 #include "cli.h"
 #include "cli_liveness.h"
+#include "cli_pipeline.h"
 #include "mcuface/mf_status.h"
 #include "mcuface/mf_image_file.h"
 #include <stdio.h>
 #include <stdlib.h>
 
 typedef struct liveness_args {
-    int json, have_threshold;
+    int json, have_threshold, cascade;
     float threshold;
     long size, max_faces;
     const char *detector, *models[2];
@@ -31,6 +32,7 @@ static const cli_option liveness_options[] = {
     CLI_OPTION_DETECTOR(liveness_args),
     CLI_OPT("--models", CLI_ARG_STRINGS2, liveness_args, models, "V2 V1SE",
         "the two liveness models (default minifasnet_v2 minifasnet_v1se)"),
+    CLI_OPTION_NO_CASCADE(liveness_args),
     CLI_OPTION_PRECISION(liveness_args),
     CLI_OPTION_MAX_FACES(liveness_args),
 };
@@ -43,7 +45,7 @@ const cli_command cli_liveness_command = {
 int cmd_liveness(int argc, char **argv)
 {
     liveness_args a = {.threshold = MF_LIVENESS_DEFAULT_THRESHOLD, .size = 320, .precision = CLI_DEFAULT_PRECISION,
-                      .max_faces = CLI_DEFAULT_MAX_FACES};
+                      .max_faces = CLI_DEFAULT_MAX_FACES, .cascade = 1};
     int positional = 0, status = cli_args_parse(&cli_liveness_command, argc, argv, &a, &positional);
     if (status != CLI_ARGS_RUN) return status;
     const char *image_path = argv[1], *detector = a.detector, **models = a.models;
@@ -56,64 +58,57 @@ int cmd_liveness(int argc, char **argv)
         fprintf(stderr, "mcuface: cannot read image %s: %s\n", image_path, mf_status_str(err));
         return 1;
     }
-    cli_detector cd;
-    if (cli_detector_open(&cd, detector, precision)) {
+    cli_pipeline_spec spec = {.detector = detector, .liveness = 1, .precision = precision};
+    spec.liveness_models[0] = models[0];
+    spec.liveness_models[1] = models[1];
+    mf_pipeline_options opt = mf_pipeline_default_options();
+    opt.detector_long_side = (int32_t)size;
+    opt.tracking = 0;
+    opt.max_faces = (int)a.max_faces;
+    if (a.have_threshold) opt.liveness_threshold = a.threshold;
+    opt.liveness_cascade = a.cascade;
+    cli_pipeline cp;
+    if (cli_pipeline_open(&cp, &spec, NULL, &opt)) {
         mf_image_free(&img);
         return 1;
     }
-    cli_liveness cl;
-    if (cli_liveness_open(&cl, models[0] ? models : NULL, 2, precision)) {
-        cli_detector_close(&cd);
-        mf_image_free(&img);
-        return 1;
-    }
-    if (a.have_threshold) mf_liveness_set_threshold(&cl.lv, a.threshold);
-    int cap = (int)a.max_faces;
-    mf_face *faces = malloc((size_t)cap * sizeof *faces);
-    mf_liveness_result *results = malloc((size_t)cap * sizeof *results);
-    mf_detect_options opt = mf_detect_default_options();
-    int count = faces && results ? cli_detector_prepare(&cd, img.width, img.height, (int32_t)size) : MF_ENOMEM;
-    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, cap);
-    status = 0;
-    if (count < 0) status = cli_fail("detect", count);
-    int found = count;
-    if (count > cap) count = cap;
-    if (count >= 0) cli_remark_small_faces(image_path, &img, size, faces, count);
-    for (int i = 0; i < count && !status; i++) {
-        err = mf_liveness_check(&cl.lv, &img, &faces[i], &results[i]);
-        if (err) status = cli_fail("liveness", err);
-    }
+    mf_pipeline_result res;
+    status = cli_pipeline_image(&cp, &img, image_path, &res);
+    int count = status ? 0 : res.face_count;
+    mf_face *faces = malloc((size_t)(count > 0 ? count : 1) * sizeof *faces);
+    if (!faces && !status) status = cli_fail(image_path, MF_ENOMEM);
+    for (int i = 0; i < count && faces; i++) faces[i] = res.faces[i].face;
+    if (!status) cli_remark_small_faces(image_path, &img, size, faces, count);
+    float threshold = mf_pipeline_liveness_threshold(&cp.pipe);
     if (!status) {
         if (json) {
             printf("{\"faces\":[");
             for (int i = 0; i < count; i++) {
                 const mf_face *f = &faces[i];
-                const mf_liveness_result *r = &results[i];
+                const mf_liveness_result *r = &res.faces[i].liveness;
                 printf("%s{\"box\":[%.2f,%.2f,%.2f,%.2f],\"score\":%.6f,\"live_score\":%.6f,\"live\":%s,"
                        "\"model_scores\":[%.6f,%.6f]}",
                        i ? "," : "", f->box[0], f->box[1], f->box[2], f->box[3], f->score, r->score,
                        r->live ? "true" : "false", r->model_scores[0], r->model_scores[1]);
             }
-            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"threshold\":%.6f,\"precision\":\"%s\"}\n", found,
-                   found > count ? "true" : "false", mf_liveness_threshold(&cl.lv), cli_precision_name(precision));
+            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"threshold\":%.6f,\"precision\":\"%s\"}\n",
+                   res.detected, res.truncated ? "true" : "false", threshold, cli_precision_name(precision));
         } else {
-            printf("%s: %d face%s, live threshold %.4f, %s\n", image_path, count, count == 1 ? "" : "s",
-                   mf_liveness_threshold(&cl.lv), cli_precision_name(precision));
+            printf("%s: %d face%s, live threshold %.4f, %s\n", image_path, count, count == 1 ? "" : "s", threshold,
+                   cli_precision_name(precision));
             if (count) printf("  #  x1      y1      x2      y2      live score  (per model)         verdict\n");
             for (int i = 0; i < count; i++) {
                 const mf_face *f = &faces[i];
-                const mf_liveness_result *r = &results[i];
+                const mf_liveness_result *r = &res.faces[i].liveness;
                 printf("%3d  %-7.1f %-7.1f %-7.1f %-7.1f %.4f      (%.4f, %.4f)      %s\n", i + 1, f->box[0], f->box[1],
                        f->box[2], f->box[3], r->score, r->model_scores[0], r->model_scores[1],
                        r->live ? "live" : "SPOOF");
             }
         }
-        if (found > count) cli_warn_truncated(image_path, found, count);
+        if (res.truncated) cli_warn_truncated(image_path, res.detected, count);
     }
     free(faces);
-    free(results);
-    cli_liveness_close(&cl);
-    cli_detector_close(&cd);
+    cli_pipeline_close(&cp);
     mf_image_free(&img);
     return status;
 }

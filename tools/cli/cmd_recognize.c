@@ -7,7 +7,7 @@
  * reports at most --max-faces faces (default 64, best detection scores
  * first) and says when it left some out ("faces_found", "faces_truncated",
  * a warning on stderr). */
-#include "cli_liveness.h"
+#include "cli_pipeline.h"
 #include "cli_recognizer.h"
 #include "mcuface/mf_status.h"
 #include "mcuface/mf_image_file.h"
@@ -15,11 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FACES 64
+/* Faces verify chooses the largest among. */
+#define VERIFY_MAX_FACES 64
 
 typedef struct recognize_args {
     const char *images[2];
-    int json, liveness;
+    int json, liveness, cascade;
     const char *detector;     /* NULL: CLI_DEFAULT_DETECTOR */
     const char *recognizer;   /* NULL: CLI_DEFAULT_RECOGNIZER */
     cli_precision precision;
@@ -42,6 +43,7 @@ static const cli_option verify_options[] = {
         "same person when the cosine similarity is >= T (default: the recognizer file's)",
         .min = -1, .max = 1, .max_open = 0, .meaning = "a cosine", .seen = CLI_SEEN(recognize_args, have_threshold)),
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, recognize_args, liveness, NULL, "skip the anti-spoofing check"),
+    CLI_OPTION_NO_CASCADE(recognize_args),
     CLI_OPTION_DETECTOR(recognize_args),
     CLI_OPTION_SIZE(recognize_args),
     CLI_OPTION_PRECISION(recognize_args),
@@ -62,6 +64,7 @@ static int parse_args(const cli_command *cmd, int argc, char **argv, recognize_a
     a->precision = CLI_DEFAULT_PRECISION;
     a->size = 320;
     a->liveness = 1;
+    a->cascade = 1;
     a->max_faces = CLI_DEFAULT_MAX_FACES;
     int count = 0, status = cli_args_parse(cmd, argc, argv, a, &count);
     for (int i = 0; i < count; i++) a->images[i] = argv[1 + i];
@@ -75,6 +78,33 @@ static void print_vector(const float *v, int32_t n)
     putchar(']');
 }
 
+/* The pipeline for embed and verify: no tracking, no store. */
+static int open_pipeline(cli_pipeline *cp, const recognize_args *a, int liveness, mf_pipeline_select select,
+                         long max_faces)
+{
+    cli_pipeline_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.detector = a->detector;
+    spec.liveness = liveness;
+    spec.recognizer = 1;
+    spec.recognizer_name = a->recognizer;
+    spec.precision = a->precision;
+    mf_pipeline_options opt = mf_pipeline_default_options();
+    opt.detector_long_side = (int32_t)a->size;
+    opt.tracking = 0;
+    opt.select = select;
+    opt.max_faces = (int)max_faces;
+    opt.liveness_cascade = a->cascade;
+    return cli_pipeline_open(cp, &spec, NULL, &opt);
+}
+
+static int load_image(const char *path, mf_image *img)
+{
+    int err = mf_image_load(path, img);
+    if (err) fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
+    return err != MF_OK;
+}
+
 int cmd_embed(int argc, char **argv)
 {
     recognize_args a;
@@ -82,38 +112,20 @@ int cmd_embed(int argc, char **argv)
     if (status != CLI_ARGS_RUN) return status;
     status = 0;
     mf_image img;
-    int err = mf_image_load(a.images[0], &img);
-    if (err) {
-        fprintf(stderr, "mcuface: cannot read image %s: %s\n", a.images[0], mf_status_str(err));
-        return 1;
-    }
-    cli_detector cd;
-    cli_recognizer cr;
-    if (cli_detector_open(&cd, a.detector, a.precision)) {
+    if (load_image(a.images[0], &img)) return 1;
+    cli_pipeline cp;
+    if (open_pipeline(&cp, &a, 0, MF_PIPELINE_SELECT_ALL, a.max_faces)) {
         mf_image_free(&img);
         return 1;
     }
-    if (cli_recognizer_open(&cr, a.recognizer, a.precision)) {
-        cli_detector_close(&cd);
-        mf_image_free(&img);
-        return 1;
-    }
-    int cap = (int)a.max_faces;
-    mf_face *faces = malloc((size_t)cap * sizeof *faces);
-    static float embedding[MF_EMBEDDING_MAX_DIM];
-    mf_detect_options opt = mf_detect_default_options();
-    int count = faces ? cli_detector_prepare(&cd, img.width, img.height, (int32_t)a.size) : MF_ENOMEM;
-    if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, cap);
-    if (count < 0) status = cli_fail("detect", count);
-    int found = count;
-    if (count > cap) count = cap;
-    int32_t dim = mf_recognizer_dim(&cr.rec);
+    mf_pipeline_result r;
+    status = cli_pipeline_image(&cp, &img, a.images[0], &r);
+    int32_t dim = mf_pipeline_embedding_dim(&cp.pipe);
     if (!status) {
         if (a.json) printf("{\"faces\":[");
-        for (int i = 0; i < count && !status; i++) {
-            err = cli_embed_face(&cr, &img, &faces[i], embedding);
-            if (err) { status = cli_fail("embed", err); break; }
-            const mf_face *f = &faces[i];
+        for (int i = 0; i < r.face_count; i++) {
+            const mf_face *f = &r.faces[i].face;
+            const float *embedding = r.faces[i].embedding;
             if (a.json) {
                 printf("%s{\"box\":[%.2f,%.2f,%.2f,%.2f],\"score\":%.6f,\"embedding\":", i ? "," : "", f->box[0], f->box[1],
                        f->box[2], f->box[3], f->score);
@@ -124,14 +136,12 @@ int cmd_embed(int argc, char **argv)
                        f->box[0], f->box[1], f->box[2], f->box[3], embedding[0], embedding[1], embedding[2], embedding[3], dim);
             }
         }
-        if (a.json && !status)
-            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n", found,
-                   found > count ? "true" : "false", cli_precision_name(a.precision));
-        if (!status && found > count) cli_warn_truncated(a.images[0], found, count);
+        if (a.json)
+            printf("],\"faces_found\":%d,\"faces_truncated\":%s,\"precision\":\"%s\"}\n", r.detected,
+                   r.truncated ? "true" : "false", cli_precision_name(a.precision));
+        if (r.truncated) cli_warn_truncated(a.images[0], r.detected, r.face_count);
     }
-    free(faces);
-    cli_recognizer_close(&cr);
-    cli_detector_close(&cd);
+    cli_pipeline_close(&cp);
     mf_image_free(&img);
     return status;
 }
@@ -142,65 +152,44 @@ int cmd_verify(int argc, char **argv)
     int status = parse_args(&cli_verify_command, argc, argv, &a);
     if (status != CLI_ARGS_RUN) return status;
     status = 0;
-    cli_detector cd;
-    cli_recognizer cr;
-    cli_liveness cl;
-    memset(&cl, 0, sizeof cl);
-    if (cli_detector_open(&cd, a.detector, a.precision)) return 1;
-    if (cli_recognizer_open(&cr, a.recognizer, a.precision)) {
-        cli_detector_close(&cd);
-        return 1;
-    }
-    if (a.liveness && cli_liveness_open(&cl, NULL, 2, a.precision)) {
-        cli_recognizer_close(&cr);
-        cli_detector_close(&cd);
-        return 1;
-    }
-    if (a.have_threshold) mf_recognizer_set_threshold(&cr.rec, a.threshold);
+    cli_pipeline cp;
+    if (open_pipeline(&cp, &a, a.liveness, MF_PIPELINE_SELECT_LARGEST, VERIFY_MAX_FACES)) return 1;
     static float embeddings[2][MF_EMBEDDING_MAX_DIM];
     float live_scores[2] = {1, 1};
     int live[2] = {1, 1};
+    int32_t dim = 0;
     for (int k = 0; k < 2 && !status; k++) {
         mf_image img;
-        int err = mf_image_load(a.images[k], &img);
-        if (err) {
-            fprintf(stderr, "mcuface: cannot read image %s: %s\n", a.images[k], mf_status_str(err));
+        if (load_image(a.images[k], &img)) {
             status = 1;
             break;
         }
-        static mf_face faces[MAX_FACES];
-        mf_detect_options opt = mf_detect_default_options();
-        int count = cli_detector_prepare(&cd, img.width, img.height, (int32_t)a.size);
-        if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
-        if (count > MAX_FACES) count = MAX_FACES;
-        int chosen = count > 0 ? cli_largest_face(faces, count) : -1;
-        if (count < 0) status = cli_fail(a.images[k], count);
-        else if (chosen < 0) {
+        mf_pipeline_result r;
+        status = cli_pipeline_image(&cp, &img, a.images[k], &r);
+        mf_image_free(&img);
+        if (!status && r.face_count < 1) {
             fprintf(stderr, "mcuface: %s: no face found\n", a.images[k]);
             status = 1;
         }
-        if (!status && a.liveness) {
-            mf_liveness_result r;
-            err = mf_liveness_check(&cl.lv, &img, &faces[chosen], &r);
-            if (err) status = cli_fail("liveness", err);
-            live_scores[k] = r.score;
-            live[k] = r.live;
-        }
-        if (!status && (err = cli_embed_face(&cr, &img, &faces[chosen], embeddings[k])) != MF_OK)
-            status = cli_fail("embed", err);
-        mf_image_free(&img);
+        if (status) break;
+        const mf_pipeline_face *f = &r.faces[0];
+        live[k] = f->live != 0;
+        live_scores[k] = f->live_score;
+        dim = mf_pipeline_embedding_dim(&cp.pipe);
+        if (f->embedding) memcpy(embeddings[k], f->embedding, (size_t)dim * sizeof(float)); /* a spoof has none */
     }
     if (!status) {
-        float threshold = mf_recognizer_threshold(&cr.rec);
+        float threshold = a.have_threshold ? a.threshold : mf_pipeline_verify_threshold(&cp.pipe);
+        float live_threshold = mf_pipeline_liveness_threshold(&cp.pipe);
         int refused = !live[0] || !live[1];
-        float similarity = mf_cosine_similarity(embeddings[0], embeddings[1], mf_recognizer_dim(&cr.rec));
+        float similarity = refused ? 0.0f : mf_cosine_similarity(embeddings[0], embeddings[1], dim);
         if (a.json) {
             if (refused) printf("{\"similarity\":null,\"same\":false,\"threshold\":%.4f", threshold);
             else printf("{\"similarity\":%.6f,\"same\":%s,\"threshold\":%.4f", similarity,
                         similarity >= threshold ? "true" : "false", threshold);
             if (a.liveness) printf(",\"live\":[%s,%s],\"live_scores\":[%.4f,%.4f],\"live_threshold\":%.4f",
                                    live[0] ? "true" : "false", live[1] ? "true" : "false", live_scores[0], live_scores[1],
-                                   mf_liveness_threshold(&cl.lv));
+                                   live_threshold);
             printf(",\"precision\":\"%s\"}\n", cli_precision_name(a.precision));
         } else if (!refused) {
             printf("similarity %.4f (threshold %.4f): %s\n", similarity, threshold,
@@ -210,12 +199,10 @@ int cmd_verify(int argc, char **argv)
             for (int k = 0; k < 2; k++)
                 if (!live[k])
                     fprintf(stderr, "mcuface: %s: face judged a spoof (live score %.4f < %.4f); refused (--no-liveness skips the check)\n",
-                            a.images[k], live_scores[k], mf_liveness_threshold(&cl.lv));
+                            a.images[k], live_scores[k], live_threshold);
             status = 3;
         }
     }
-    if (a.liveness) cli_liveness_close(&cl);
-    cli_recognizer_close(&cr);
-    cli_detector_close(&cd);
+    cli_pipeline_close(&cp);
     return status;
 }

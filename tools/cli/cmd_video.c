@@ -15,6 +15,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_annotate.h"
 #include "cli_frame_source.h"
+#include "cli_pipeline.h"
 #include "cli_store.h"
 #include "mcuface/mf_pipeline.h"
 #include "mcuface/mf_status.h"
@@ -32,7 +33,7 @@ typedef struct video_args {
     cli_precision precision;
     long size, recheck;
     float threshold, wait_s;
-    int json, liveness, tracking;
+    int json, liveness, tracking, cascade;
     int32_t max_size[2];
     int max_size_given;
 } video_args;
@@ -42,6 +43,7 @@ static const cli_option video_options[] = {
     CLI_OPT("--key-file", CLI_ARG_STRING, video_args, key_file, "KEY", "its 32-byte key file (default $MCUFACE_KEY_FILE)"),
     CLI_OPT("--json", CLI_ARG_FLAG, video_args, json, NULL, "one JSON object per frame on stdout (a line each) instead of the table"),
     CLI_OPT("--no-liveness", CLI_ARG_CLEAR, video_args, liveness, NULL, "skip the anti-spoofing check"),
+    CLI_OPTION_NO_CASCADE(video_args),
     CLI_OPT("--no-tracking", CLI_ARG_CLEAR, video_args, tracking, NULL, "every network on every face of every frame (no tracks)"),
     CLI_OPT("--recheck", CLI_ARG_LONG, video_args, recheck, "N", "re-check a track's liveness and identity every N frames (default 15; 0: only when the face grows or turns)", .min = 0, .max = 1000000),
     CLI_OPT("-o", CLI_ARG_STRING, video_args, out_path, "DIR|OUT.mp4", "annotated frames: PNGs into DIR, or a video (.mp4 .mkv .avi .mov; needs libav)"),
@@ -61,94 +63,24 @@ const cli_command cli_video_command = {
     video_options, CLI_COUNT(video_options), 1, 1, cmd_video,
 };
 
-/* The model files the pipeline uses in place, mapped read-only. */
-typedef struct video_models {
-    mf_mapped_file detector, liveness[2], recognizer;
-} video_models;
-
-static int map_model(const char *name_or_file, cli_precision precision, mf_mapped_file *file)
-{
-    char path[8192];
-    if (cli_model_resolve(name_or_file, precision, path, sizeof path)) return 1;
-    int err = mf_map_file(path, file);
-    if (err) fprintf(stderr, "mcuface: cannot read model %s: %s\n", path, mf_status_str(err));
-    return err != MF_OK;
-}
-
-static void unmap_models(video_models *m)
-{
-    mf_unmap_file(&m->detector);
-    mf_unmap_file(&m->liveness[0]);
-    mf_unmap_file(&m->liveness[1]);
-    mf_unmap_file(&m->recognizer);
-}
-
-static int map_models(video_models *m, const video_args *a, mf_pipeline_models *pm)
-{
-    memset(m, 0, sizeof *m);
-    memset(pm, 0, sizeof *pm);
-    int failed = map_model(CLI_DEFAULT_DETECTOR, a->precision, &m->detector);
-    if (!failed && a->liveness)
-        failed = map_model(CLI_LIVENESS_MODEL_V2, a->precision, &m->liveness[0]) ||
-                 map_model(CLI_LIVENESS_MODEL_V1SE, a->precision, &m->liveness[1]);
-    if (!failed) failed = map_model(a->recognizer ? a->recognizer : CLI_DEFAULT_RECOGNIZER, a->precision, &m->recognizer);
-    if (failed) {
-        unmap_models(m);
-        return 1;
-    }
-    pm->detector = (mf_pipeline_blob){m->detector.data, m->detector.size};
-    if (a->liveness) {
-        pm->liveness[0] = (mf_pipeline_blob){m->liveness[0].data, m->liveness[0].size};
-        pm->liveness[1] = (mf_pipeline_blob){m->liveness[1].data, m->liveness[1].size};
-        pm->liveness_count = 2;
-    }
-    pm->recognizer = (mf_pipeline_blob){m->recognizer.data, m->recognizer.size};
-    return 0;
-}
-
 /* The pipeline with its memory: open once, planned for the first frame. */
 typedef struct video_run {
-    mf_pipeline pipe;
-    void *workspace, *arena;
-    int32_t plan_width, plan_height;
+    cli_pipeline cp;
+    int planned;
     int32_t last_width, last_height;
 } video_run;
 
-static int open_pipeline(video_run *run, const mf_pipeline_models *pm, mf_store *store, const video_args *a)
+static int open_pipeline(video_run *run, mf_store *store, const video_args *a)
 {
+    cli_pipeline_spec spec = {.liveness = a->liveness, .recognizer = 1, .recognizer_name = a->recognizer,
+                              .precision = a->precision};
     mf_pipeline_options opt = mf_pipeline_default_options();
     opt.detector_long_side = (int32_t)a->size;
-    opt.liveness = a->liveness;
     opt.identify_threshold = a->threshold;
     opt.tracking = a->tracking;
     opt.recheck_interval = (int)a->recheck;
-    int err = mf_pipeline_open(&run->pipe, pm, store, &opt);
-    if (err == MF_EUNSUPPORTED)
-        fprintf(stderr, "mcuface: the recognizer's embeddings do not fit the store (%d values)\n", MF_STORE_DIM);
-    else if (err) cli_fail("pipeline", err);
-    return err != MF_OK;
-}
-
-static int plan_pipeline(video_run *run, int32_t width, int32_t height)
-{
-    size_t ws = mf_pipeline_workspace_bytes(&run->pipe), arena_bytes = 0;
-    run->workspace = aligned_alloc(16, (ws + 15) & ~(size_t)15);
-    if (!run->workspace) return cli_fail("pipeline", MF_ENOMEM);
-    int err = mf_pipeline_plan(&run->pipe, width, height, MF_PIXEL_RGB888, run->workspace, ws, &arena_bytes);
-    if (err == MF_EUNSUPPORTED)
-        fprintf(stderr, "mcuface: the recognizer's embeddings do not fit the store (%d values)\n", MF_STORE_DIM);
-    else if (err) {
-        char what[64];
-        snprintf(what, sizeof what, "pipeline plan for %dx%d frames", (int)width, (int)height);
-        cli_fail(what, err);
-    }
-    if (err) return 1;
-    run->arena = aligned_alloc(16, (arena_bytes + 15) & ~(size_t)15);
-    if (!run->arena) return cli_fail("pipeline", MF_ENOMEM);
-    if ((err = mf_pipeline_bind(&run->pipe, run->arena, arena_bytes)) != MF_OK) return cli_fail("pipeline", err);
-    run->plan_width = width;
-    run->plan_height = height;
-    return 0;
+    opt.liveness_cascade = a->cascade;
+    return cli_pipeline_open(&run->cp, &spec, store, &opt);
 }
 
 static void print_face_json(const mf_pipeline_face *f, int liveness)
@@ -260,7 +192,7 @@ static int output_frame(annotated_output *out, const cli_frame_source *src, cons
     int err = mf_image_init(&copy, pixels, bytes, frame->width, frame->height, 3);
     for (int32_t y = 0; !err && y < frame->height; y++)
         memcpy(pixels + (size_t)y * frame->width * 3, frame->data + (size_t)y * frame->stride, (size_t)frame->width * 3);
-    cli_annotation notes[MF_PIPELINE_MAX_FACES];
+    cli_annotation notes[MF_PIPELINE_DEFAULT_MAX_FACES];
     for (int i = 0; i < r->face_count; i++) annotation_of(&r->faces[i], liveness, &notes[i]);
     if (!err) err = cli_annotate(&copy, notes, r->face_count);
     int failed = 0;
@@ -317,23 +249,24 @@ static double thread_cpu_seconds(void)
 static int process_frame(video_run *run, const video_args *a, const cli_frame_source *src, const mf_image *frame,
                          int index, mf_pipeline_result *result, double *ms)
 {
-    if (!run->workspace) {
+    if (!run->planned) {
         int32_t w = a->max_size_given ? a->max_size[0] : frame->width;
         int32_t h = a->max_size_given ? a->max_size[1] : frame->height;
-        if (plan_pipeline(run, w, h)) return 1;
+        if (cli_pipeline_plan(&run->cp, w, h)) return 1;
+        run->planned = 1;
     } else if (frame->width != run->last_width || frame->height != run->last_height) {
-        mf_pipeline_reset_tracks(&run->pipe); /* a new picture geometry: the old boxes mean nothing here */
+        mf_pipeline_reset_tracks(&run->cp.pipe); /* a new picture geometry: the old boxes mean nothing here */
     }
     run->last_width = frame->width;
     run->last_height = frame->height;
     mf_frame view;
     int err = mf_frame_from_image(frame, &view);
     double start = thread_cpu_seconds();
-    if (!err) err = mf_pipeline_process(&run->pipe, &view, result);
+    if (!err) err = mf_pipeline_process(&run->cp.pipe, &view, result);
     *ms = (thread_cpu_seconds() - start) * 1000.0;
     if (err == MF_ERANGE) {
         fprintf(stderr, "mcuface: video %s: frame %d is %dx%d, larger than the %dx%d planned%s\n", src->input, index,
-                (int)frame->width, (int)frame->height, (int)run->plan_width, (int)run->plan_height,
+                (int)frame->width, (int)frame->height, (int)run->cp.plan_width, (int)run->cp.plan_height,
                 a->max_size_given ? " (--max-size)" : " from the first frame (--max-size WxH plans for larger frames)");
         return 1;
     }
@@ -348,7 +281,7 @@ static int process_frame(video_run *run, const video_args *a, const cli_frame_so
 int cmd_video(int argc, char **argv)
 {
     video_args a = {.precision = CLI_DEFAULT_PRECISION, .size = 320, .recheck = 15, .threshold = -1.0f,
-                    .liveness = 1, .tracking = 1, .wait_s = CLI_STORE_DEFAULT_WAIT_S};
+                    .liveness = 1, .tracking = 1, .cascade = 1, .wait_s = CLI_STORE_DEFAULT_WAIT_S};
     const char *env_key = getenv("MCUFACE_KEY_FILE");
     if (env_key && *env_key) a.key_file = env_key;
     int positional = 0, status = cli_args_parse(&cli_video_command, argc, argv, &a, &positional);
@@ -365,12 +298,9 @@ int cmd_video(int argc, char **argv)
         cli_frame_source_close(&src);
         return 1;
     }
-    video_models models;
-    mf_pipeline_models pm;
     static video_run run;
     memset(&run, 0, sizeof run);
-    status = map_models(&models, &a, &pm);
-    if (!status) status = open_pipeline(&run, &pm, &cs.store, &a);
+    status = open_pipeline(&run, &cs.store, &a);
     static mf_pipeline_result result;
     int index = 0;
     while (!status) {
@@ -394,9 +324,7 @@ int cmd_video(int argc, char **argv)
         status = 1;
     }
     if (output_close(&out)) status = 1;
-    free(run.arena);
-    free(run.workspace);
-    unmap_models(&models);
+    cli_pipeline_close(&run.cp);
     cli_store_close(&cs);
     cli_frame_source_close(&src);
     return status;

@@ -9,6 +9,7 @@
  * "PERSON/IMAGE.jpg v0 v1 ..." (for bench/lfw_thresholds.py: all-pairs
  * false-accept rates far below what the 3,000 impostor pairs can show). */
 #define _POSIX_C_SOURCE 200809L
+#include "cli_pipeline.h"
 #include "cli_recognizer.h"
 #include "lfw_protocol.h"
 #include "mcuface/mf_status.h"
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Faces the one nearest the centre is chosen among. */
 #define MAX_FACES 64
 
 typedef struct lfw_image {
@@ -56,34 +58,24 @@ static void fallback_landmarks(int width, int height, float lm[10])
     }
 }
 
-static int nearest_centre(const mf_face *faces, int count, int width, int height)
-{
-    int best = -1;
-    float best_d = 0;
-    for (int i = 0; i < count; i++) {
-        float cx = 0.5f * (faces[i].box[0] + faces[i].box[2]) - 0.5f * (float)width;
-        float cy = 0.5f * (faces[i].box[1] + faces[i].box[3]) - 0.5f * (float)height;
-        float d = cx * cx + cy * cy;
-        if (best < 0 || d < best_d) { best = i; best_d = d; }
-    }
-    return best;
-}
-
 static void *embed_worker(void *arg)
 {
     lfw_job *job = arg;
-    cli_detector cd;
-    cli_recognizer cr;
-    /* Resolved files: the precision no longer picks anything. */
-    if (cli_detector_open(&cd, job->detector_path, CLI_PRECISION_FLOAT32)) { job->status = 1; return NULL; }
-    if (cli_recognizer_open(&cr, job->recognizer_path, CLI_PRECISION_FLOAT32)) {
-        cli_detector_close(&cd);
+    /* Resolved files: the precision no longer picks anything. The face
+     * nearest the centre, not judged for liveness (LFW holds no attacks). */
+    cli_pipeline_spec spec = {.detector = job->detector_path, .recognizer = 1, .recognizer_name = job->recognizer_path,
+                              .precision = CLI_PRECISION_FLOAT32};
+    mf_pipeline_options opt = mf_pipeline_default_options();
+    opt.detector_long_side = 0;
+    opt.tracking = 0;
+    opt.select = MF_PIPELINE_SELECT_CENTRE;
+    opt.max_faces = MAX_FACES;
+    opt.embed_mirrored = job->flip;
+    cli_pipeline cp;
+    if (cli_pipeline_open(&cp, &spec, NULL, &opt)) {
         job->status = 1;
         return NULL;
     }
-    cr.flip = job->flip;
-    mf_face faces[MAX_FACES];
-    mf_detect_options opt = mf_detect_default_options();
     for (;;) {
         pthread_mutex_lock(job->lock);
         size_t i = (*job->next)++;
@@ -100,19 +92,20 @@ static void *embed_worker(void *arg)
             job->status = 1;
             continue;
         }
-        int count = cli_detector_prepare(&cd, img.width, img.height, 0);
-        if (count == MF_OK) count = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
-        if (count > MAX_FACES) count = MAX_FACES;
-        int chosen = count > 0 ? nearest_centre(faces, count, img.width, img.height) : -1;
-        if (count >= 0 && chosen < 0) {
+        mf_pipeline_result r;
+        int failed = cli_pipeline_image(&cp, &img, path, &r);
+        if (!failed && r.face_count > 0) {
+            memcpy(im->embedding, r.faces[0].embedding, (size_t)job->dim * sizeof(float));
+        } else if (!failed) {
+            mf_face fallback;
+            memset(&fallback, 0, sizeof fallback);
             im->no_face = 1;
-            fallback_landmarks(img.width, img.height, faces[0].landmarks);
-            chosen = 0;
+            fallback_landmarks(img.width, img.height, fallback.landmarks);
+            if ((err = cli_pipeline_embed_face(&cp, &img, &fallback, im->embedding)) != MF_OK)
+                failed = cli_fail(path, err);
         }
-        err = count < 0 ? count : cli_embed_face(&cr, &img, &faces[chosen], im->embedding);
-        if (err) {
-            fprintf(stderr, "mcuface: %s: %s\n", path, mf_status_str(err));
-            im->error = err;
+        if (failed) {
+            im->error = MF_EINVAL;
             job->status = 1;
         }
         mf_image_free(&img);
@@ -121,8 +114,7 @@ static void *embed_worker(void *arg)
         pthread_mutex_unlock(job->lock);
         cli_progress("lfw", done, job->count);
     }
-    cli_recognizer_close(&cr);
-    cli_detector_close(&cd);
+    cli_pipeline_close(&cp);
     return NULL;
 }
 

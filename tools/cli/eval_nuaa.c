@@ -1,8 +1,10 @@
 #define _POSIX_C_SOURCE 200809L
 /* mcuface eval nuaa --data DIR [options] (nuaa_options; mcuface eval nuaa --help)
  * Anti-spoofing error rates (ISO/IEC 30107-3) on DIR/labels.txt (`path live|spoof`):
- * the largest detected face of each frame gets a fused live score; a frame is
- * accepted as live when score >= T.
+ * the largest detected face of each frame gets a live score, as the pipeline
+ * judges it (the liveness cascade by default: MiniFASNetV2 alone when it is
+ * sure, the fused mean of both models when not; --no-cascade: always the
+ * fused mean); a frame is accepted as live when score >= T.
  *   APCER = attack frames accepted / attack frames
  *   BPCER = live frames rejected / live frames, ACER = (APCER + BPCER) / 2
  * A frame where no face is found has score 0 and is rejected at every
@@ -12,9 +14,14 @@
  * their mean. threshold_bpcer5: the highest threshold with BPCER <= 5%, which
  * is the one with the lowest APCER under that constraint. --precision applies
  * to the detector and both liveness models; T defaults to the threshold the
- * liveness model files carry (cli_liveness_open). */
+ * liveness model files carry (mf_pipeline_liveness_threshold). The EER and
+ * the BPCER-5% threshold sweep the scores as they are: with the cascade its
+ * band is fixed around the default threshold, so study other thresholds (and
+ * bench/liveness_cascade.py, which needs both models' scores in --scores)
+ * with --no-cascade. "both_models_share": the faces both models ran on. */
 #include "cli.h"
 #include "cli_liveness.h"
+#include "cli_pipeline.h"
 #include "mcuface/mf_status.h"
 #include "mcuface/mf_image_file.h"
 #include <limits.h>
@@ -22,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Faces the largest is chosen among. */
 #define MAX_FACES 64
 
 typedef struct nuaa_frame {
@@ -107,7 +115,7 @@ static int read_labels(const char *path, nuaa_frame **out, size_t *count)
 typedef struct nuaa_args {
     const char *data, *scores, *detector;
     cli_precision precision;
-    int json, have_threshold;
+    int json, have_threshold, cascade;
     long size, limit;
     float threshold;
 } nuaa_args;
@@ -121,6 +129,7 @@ static const cli_option nuaa_options[] = {
     CLI_OPTION_SIZE(nuaa_args),
     CLI_OPT("--scores", CLI_ARG_STRING, nuaa_args, scores, "OUT.tsv", "every frame's label and live score"),
     CLI_OPTION_DETECTOR(nuaa_args),
+    CLI_OPTION_NO_CASCADE(nuaa_args),
     CLI_OPTION_PRECISION(nuaa_args),
     CLI_OPT("--limit", CLI_ARG_LONG, nuaa_args, limit, "K",
         "the first K frames only (default 0 = all)", .min = 0, .max = (double)LONG_MAX),
@@ -133,7 +142,7 @@ const cli_command cli_eval_nuaa_command = {
 
 int eval_nuaa(int argc, char **argv)
 {
-    nuaa_args a = {.precision = CLI_DEFAULT_PRECISION, .size = 320, .threshold = MF_LIVENESS_DEFAULT_THRESHOLD};
+    nuaa_args a = {.precision = CLI_DEFAULT_PRECISION, .size = 320, .threshold = MF_LIVENESS_DEFAULT_THRESHOLD, .cascade = 1};
     int positional = 0, status = cli_args_parse(&cli_eval_nuaa_command, argc, argv, &a, &positional);
     if (status != CLI_ARGS_RUN) return status;
     const char *data = a.data, *scores_path = a.scores, *detector = a.detector;
@@ -151,22 +160,23 @@ int eval_nuaa(int argc, char **argv)
         return 1;
     }
     size_t count = limit > 0 && (size_t)limit < total ? (size_t)limit : total;
-    cli_detector cd;
-    cli_liveness cl;
-    memset(&cd, 0, sizeof cd);
-    memset(&cl, 0, sizeof cl);
-    status = 0;
-    if (cli_detector_open(&cd, detector, precision) || cli_liveness_open(&cl, NULL, 2, precision))
-        status = 1;
-    else if (!have_threshold)
-        threshold = mf_liveness_threshold(&cl.lv); /* the default of the model files used */
+    cli_pipeline_spec spec = {.detector = detector, .liveness = 1, .precision = precision};
+    mf_pipeline_options opt = mf_pipeline_default_options();
+    opt.detector_long_side = (int32_t)size;
+    opt.tracking = 0;
+    opt.select = MF_PIPELINE_SELECT_LARGEST;
+    opt.max_faces = MAX_FACES;
+    opt.liveness_cascade = a.cascade;
+    cli_pipeline cp;
+    size_t both_models = 0; /* faces on which both liveness models ran */
+    status = cli_pipeline_open(&cp, &spec, NULL, &opt);
+    if (!status && !have_threshold)
+        threshold = mf_pipeline_liveness_threshold(&cp.pipe); /* the default of the model files used */
     FILE *scores_out = NULL;
     if (!status && scores_path && !(scores_out = fopen(scores_path, "w"))) {
         fprintf(stderr, "mcuface: cannot write %s\n", scores_path);
         status = 1;
     }
-    static mf_face faces[MAX_FACES];
-    mf_detect_options opt = mf_detect_default_options();
     for (size_t i = 0; i < count && !status; i++) {
         snprintf(path, sizeof path, "%s/%s", data, frames[i].path);
         mf_image img;
@@ -176,32 +186,27 @@ int eval_nuaa(int argc, char **argv)
             status = 1;
             break;
         }
-        int found = cli_detector_prepare(&cd, img.width, img.height, (int32_t)size);
-        if (found == MF_OK) found = mf_detect(&cd.det, &img, &opt, faces, MAX_FACES);
-        if (found > MAX_FACES) found = MAX_FACES;
-        int best = found > 0 ? cli_largest_face(faces, found) : -1;
-        mf_liveness_result r;
-        if (best >= 0 && (err = mf_liveness_check(&cl.lv, &img, &faces[best], &r)) != MF_OK) found = err;
+        mf_pipeline_result res;
+        status = cli_pipeline_image(&cp, &img, frames[i].path, &res);
         mf_image_free(&img);
-        if (found < 0) {
-            status = cli_fail(frames[i].path, found);
-            break;
-        }
-        frames[i].found = best >= 0;
-        frames[i].score = best >= 0 ? r.score : 0.0f;
+        if (status) break;
+        int found = res.face_count > 0; /* the largest face, judged */
+        const mf_liveness_result *r = found ? &res.faces[0].liveness : NULL;
+        const mf_face *face = found ? &res.faces[0].face : NULL;
+        frames[i].found = found;
+        both_models += found && r->models_run == 2;
+        frames[i].score = found ? r->score : 0.0f;
         if (scores_out) {
             fprintf(scores_out, "%s\t%s\t%d", frames[i].path, frames[i].live ? "live" : "spoof", frames[i].found);
-            if (best >= 0)
-                fprintf(scores_out, "\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g", r.score, r.model_scores[0],
-                        r.model_scores[1], faces[best].box[0], faces[best].box[1], faces[best].box[2],
-                        faces[best].box[3]);
+            if (found)
+                fprintf(scores_out, "\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g", r->score, r->model_scores[0],
+                        r->model_scores[1], face->box[0], face->box[1], face->box[2], face->box[3]);
             fputc('\n', scores_out);
         }
         cli_progress("nuaa", i + 1, count);
     }
     if (scores_out) fclose(scores_out);
-    cli_liveness_close(&cl); /* both are safe on closed / zeroed helpers */
-    cli_detector_close(&cd);
+    cli_pipeline_close(&cp); /* safe on a zeroed one */
     if (!status) {
         size_t live = 0, attack = 0, live_missed = 0, attack_missed = 0;
         float *candidates = malloc((count + 1) * sizeof *candidates);
@@ -246,20 +251,25 @@ int eval_nuaa(int argc, char **argv)
             rates(frames, count, t5, &apcer5, &bpcer5);
             rates(frames, count, threshold, &apcer, &bpcer);
             double acer = (apcer + bpcer) / 2;
+            size_t faces = live + attack - live_missed - attack_missed;
+            double share = faces ? (double)both_models / (double)faces : 0.0;
             if (json)
                 printf("{\"apcer\":%.6f,\"bpcer\":%.6f,\"acer\":%.6f,\"eer\":%.6f,\"threshold\":%.6f,"
                        "\"eer_threshold\":%.6f,\"threshold_bpcer5\":%.6f,\"apcer_at_bpcer5\":%.6f,"
                        "\"bpcer_at_bpcer5\":%.6f,\"live\":%zu,\"attack\":%zu,\"live_no_face\":%zu,"
-                       "\"attack_no_face\":%zu,\"size\":%ld,\"precision\":\"%s\"}\n",
+                       "\"attack_no_face\":%zu,\"cascade\":%s,\"both_models_share\":%.6f,\"size\":%ld,\"precision\":\"%s\"}\n",
                        apcer, bpcer, acer, eer, threshold, eer_threshold, t5, apcer5, bpcer5, live, attack,
-                       live_missed, attack_missed, size, cli_precision_name(precision));
+                       live_missed, attack_missed, a.cascade ? "true" : "false", share, size,
+                       cli_precision_name(precision));
             else
                 printf("NUAA dev (%zu live, %zu attack frames; no face: %zu live, %zu attack; detector size %ld; %s)\n"
                        "  at threshold %.4f: APCER %.2f%%  BPCER %.2f%%  ACER %.2f%%\n"
                        "  EER %.2f%% (threshold %.4f)\n"
-                       "  threshold at BPCER <= 5%%: %.4f (APCER %.2f%%, BPCER %.2f%%)\n",
+                       "  threshold at BPCER <= 5%%: %.4f (APCER %.2f%%, BPCER %.2f%%)\n"
+                       "  liveness %s: both models ran on %.1f%% of the faces\n",
                        live, attack, live_missed, attack_missed, size, cli_precision_name(precision), threshold, 100 * apcer, 100 * bpcer,
-                       100 * acer, 100 * eer, eer_threshold, t5, 100 * apcer5, 100 * bpcer5);
+                       100 * acer, 100 * eer, eer_threshold, t5, 100 * apcer5, 100 * bpcer5,
+                       a.cascade ? "cascade" : "fused (--no-cascade)", 100 * share);
         }
         free(candidates);
         free(live_scores);
