@@ -73,7 +73,8 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         const int32_t rows = (int32_t)(mf_tensor_elements(x) / (size_t)in_features);
         mf_fc_s8_params f = {x->zero_point, out->zero_point, aux[0], aux[1]};
         mf_channel_requant rq = {aux + 2, aux + 2 + out_features};
-        mf_s8_fully_connected(&f, &rq, x->data, rows, in_features, w->data, bias_s32(m, op), out_features, out->data);
+        mf_s8_fully_connected(&f, &rq, x->data, rows, in_features, w->data, bias_s32(m, op), out_features, out->data,
+                              m->scratch, m->scratch_bytes);
         break;
     }
     case MF_OP_BINARY: {

@@ -358,6 +358,15 @@ uint64_t mf_model_scratch_bytes(const mf_model *model)
     for (uint32_t o = 0; o < model->op_count; o++) {
         mf_op_record op;
         mf_read_op(model, o, &op);
+        if (op.type == MF_OP_FULLY_CONNECTED && op.input_count >= 2 && op.inputs[0] >= 0 && op.inputs[1] >= 0 &&
+            rec_dtype(model, op.inputs[0]) == MF_DTYPE_INT8 &&
+            mf_tensor_record(model, (uint32_t)op.inputs[1])[MF_TREC_RANK] == 2) {
+            /* weights [out_features][in_features] */
+            uint64_t bytes = mf_s8_fc_scratch_size(rec_i32(model, op.inputs[1], MF_TREC_DIMS + 4),
+                                                   rec_i32(model, op.inputs[1], MF_TREC_DIMS));
+            if (bytes > most) most = bytes;
+            continue;
+        }
         if (op.type != MF_OP_CONV2D || op.input_count < 2 || op.inputs[0] < 0 ||
             rec_dtype(model, op.inputs[0]) != MF_DTYPE_INT8 || weight_channels(model, &op) < 0 ||
             mf_tensor_record(model, (uint32_t)op.inputs[1])[MF_TREC_RANK] != 4)

@@ -10,7 +10,6 @@
 #include "vision/frame.h"
 #include "vision/frame_convert.h"
 #include "vision/resize_to_tensor.h"
-#include <math.h>
 
 /* Source index and weight of the right/lower neighbour for destination D. */
 static void source_coord(int32_t d, double ratio, int32_t src_size, int32_t *index, float *frac)
@@ -35,15 +34,29 @@ typedef struct tensor_out {
     int32_t zero_point;
 } tensor_out;
 
+/* lroundf (half away from zero) for |V| <= 1000, without the call: V minus
+ * its truncation is exact in float. */
+static inline int32_t round_half_away(float v)
+{
+    int32_t t = (int32_t)v;
+    float frac = v - (float)t;
+    if (frac >= 0.5f) t++;
+    else if (frac <= -0.5f) t--;
+    return t;
+}
+
 /* One output pixel AT from its four RGB neighbours; shared by the image and
- * the frame loops so both give the same bits. */
+ * the frame loops so both give the same bits. The arithmetic (order and
+ * rounding of every float operation) is cv2.resize's and must stay so: the
+ * host and the Cortex-M55 compute the same bytes from it. */
 static inline void store_pixel(const tensor_out *o, size_t at, const uint8_t *p00, const uint8_t *p01,
                                const uint8_t *p10, const uint8_t *p11, float fx, float fy)
 {
+    float gx = 1.0f - fx, gy = 1.0f - fy;
     for (int c = 0; c < 3; c++) {
-        float top = p00[c] * (1.0f - fx) + p01[c] * fx;
-        float bottom = p10[c] * (1.0f - fx) + p11[c] * fx;
-        float v = top * (1.0f - fy) + bottom * fy;
+        float top = p00[c] * gx + p01[c] * fx;
+        float bottom = p10[c] * gx + p11[c] * fx;
+        float v = top * gy + bottom * fy;
         int oc = o->swap_rb ? 2 - c : c;
         float r = (v - o->mean[oc]) * o->scale[oc];
         if (o->dst) {
@@ -54,28 +67,46 @@ static inline void store_pixel(const tensor_out *o, size_t at, const uint8_t *p0
         float qv = r / o->q_scale;
         if (!(qv > -1000.0f)) qv = -1000.0f;
         if (qv > 1000.0f) qv = 1000.0f;
-        int32_t q = (int32_t)lroundf(qv) + o->zero_point;
+        int32_t q = round_half_away(qv) + o->zero_point;
         o->dst_q[at + (size_t)oc] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+    }
+}
+
+/* The source columns of a run of output columns, computed once per run
+ * instead of once per pixel (they do not depend on the row). */
+#define COLUMN_RUN 64
+typedef struct source_column {
+    int32_t x0, x1; /* left and right neighbour */
+    float fx;
+} source_column;
+
+static void source_columns(int32_t first, int32_t count, double ratio, int32_t src_width, source_column *cols)
+{
+    for (int32_t k = 0; k < count; k++) {
+        source_coord(first + k, ratio, src_width, &cols[k].x0, &cols[k].fx);
+        cols[k].x1 = cols[k].x0 + 1 < src_width ? cols[k].x0 + 1 : cols[k].x0;
     }
 }
 
 static int resize_image(const mf_image *src, int32_t dst_width, int32_t dst_height, const tensor_out *o)
 {
     double ratio_x = (double)src->width / dst_width, ratio_y = (double)src->height / dst_height;
-    for (int32_t y = 0; y < dst_height; y++) {
-        int32_t sy;
-        float fy;
-        source_coord(y, ratio_y, src->height, &sy, &fy);
-        int32_t sy1 = sy + 1 < src->height ? sy + 1 : sy;
-        const uint8_t *row0 = src->data + (size_t)sy * (size_t)src->stride;
-        const uint8_t *row1 = src->data + (size_t)sy1 * (size_t)src->stride;
-        for (int32_t x = 0; x < dst_width; x++) {
-            int32_t sx;
-            float fx;
-            source_coord(x, ratio_x, src->width, &sx, &fx);
-            int32_t sx1 = sx + 1 < src->width ? sx + 1 : sx;
-            size_t at = ((size_t)y * (size_t)dst_width + (size_t)x) * 3;
-            store_pixel(o, at, row0 + sx * 3, row0 + sx1 * 3, row1 + sx * 3, row1 + sx1 * 3, fx, fy);
+    source_column cols[COLUMN_RUN];
+    for (int32_t first = 0; first < dst_width; first += COLUMN_RUN) {
+        int32_t count = dst_width - first < COLUMN_RUN ? dst_width - first : COLUMN_RUN;
+        source_columns(first, count, ratio_x, src->width, cols);
+        for (int32_t y = 0; y < dst_height; y++) {
+            int32_t sy;
+            float fy;
+            source_coord(y, ratio_y, src->height, &sy, &fy);
+            int32_t sy1 = sy + 1 < src->height ? sy + 1 : sy;
+            const uint8_t *row0 = src->data + (size_t)sy * (size_t)src->stride;
+            const uint8_t *row1 = src->data + (size_t)sy1 * (size_t)src->stride;
+            size_t at = ((size_t)y * (size_t)dst_width + (size_t)first) * 3;
+            for (int32_t k = 0; k < count; k++, at += 3) {
+                const source_column *c = &cols[k];
+                store_pixel(o, at, row0 + c->x0 * 3, row0 + c->x1 * 3, row1 + c->x0 * 3, row1 + c->x1 * 3, c->fx, fy);
+            }
         }
     }
     return MF_OK;
@@ -84,23 +115,25 @@ static int resize_image(const mf_image *src, int32_t dst_width, int32_t dst_heig
 static int resize_frame(const mf_frame *src, int32_t dst_width, int32_t dst_height, const tensor_out *o)
 {
     double ratio_x = (double)src->width / dst_width, ratio_y = (double)src->height / dst_height;
-    for (int32_t y = 0; y < dst_height; y++) {
-        int32_t sy;
-        float fy;
-        source_coord(y, ratio_y, src->height, &sy, &fy);
-        int32_t sy1 = sy + 1 < src->height ? sy + 1 : sy;
-        for (int32_t x = 0; x < dst_width; x++) {
-            int32_t sx;
-            float fx;
-            source_coord(x, ratio_x, src->width, &sx, &fx);
-            int32_t sx1 = sx + 1 < src->width ? sx + 1 : sx;
-            uint8_t p00[3], p01[3], p10[3], p11[3];
-            mf_frame_pixel_rgb(src, sx, sy, p00);
-            mf_frame_pixel_rgb(src, sx1, sy, p01);
-            mf_frame_pixel_rgb(src, sx, sy1, p10);
-            mf_frame_pixel_rgb(src, sx1, sy1, p11);
-            size_t at = ((size_t)y * (size_t)dst_width + (size_t)x) * 3;
-            store_pixel(o, at, p00, p01, p10, p11, fx, fy);
+    source_column cols[COLUMN_RUN];
+    for (int32_t first = 0; first < dst_width; first += COLUMN_RUN) {
+        int32_t count = dst_width - first < COLUMN_RUN ? dst_width - first : COLUMN_RUN;
+        source_columns(first, count, ratio_x, src->width, cols);
+        for (int32_t y = 0; y < dst_height; y++) {
+            int32_t sy;
+            float fy;
+            source_coord(y, ratio_y, src->height, &sy, &fy);
+            int32_t sy1 = sy + 1 < src->height ? sy + 1 : sy;
+            size_t at = ((size_t)y * (size_t)dst_width + (size_t)first) * 3;
+            for (int32_t k = 0; k < count; k++, at += 3) {
+                const source_column *c = &cols[k];
+                uint8_t p00[3], p01[3], p10[3], p11[3];
+                mf_frame_pixel_rgb(src, c->x0, sy, p00);
+                mf_frame_pixel_rgb(src, c->x1, sy, p01);
+                mf_frame_pixel_rgb(src, c->x0, sy1, p10);
+                mf_frame_pixel_rgb(src, c->x1, sy1, p11);
+                store_pixel(o, at, p00, p01, p10, p11, c->fx, fy);
+            }
         }
     }
     return MF_OK;

@@ -620,11 +620,11 @@ static void test_mirrored_and_given_face(void)
     MF_CHECK_EQ_INT(mf_pipeline_embed_face(&p.pipe, &frame, NULL, e), MF_EINVAL);
     opt.embed_mirrored = 2;
     MF_CHECK_EQ_INT(mf_pipeline_set_options(&p.pipe, &opt), MF_EINVAL);
+    mf_face face0 = r.faces[0].face; /* the result lives in the workspace freed next */
     piped_close(&p);
     mf_pipeline_models no_recognizer = models;
     no_recognizer.recognizer = (mf_pipeline_blob){NULL, 0};
     opt.embed_mirrored = 0;
-    mf_face face0 = r.faces[0].face;
     MF_CHECK_EQ_INT(mf_pipeline_open(&p.pipe, &no_recognizer, NULL, &opt), MF_OK);
     MF_CHECK_EQ_INT(mf_pipeline_embed_face(&p.pipe, &frame, &face0, e), MF_ESTATE); /* not bound */
     size_t ws_bytes = mf_pipeline_workspace_bytes(&p.pipe), arena_bytes = 0;

@@ -107,6 +107,84 @@ static void test_resize_to_tensor(void)
     MF_CHECK_EQ_INT(mf_frame_resize_to_tensor_s8(&tf.frame, 4, 4, mean, unit, 0, 1.0f, 200, q_frame), MF_EINVAL);
 }
 
+/* The resize-to-tensor rule written out per pixel, as cv2.resize(INTER_LINEAR)
+ * on a float image: half-pixel centres in double, edge clamp, the float
+ * lerps in cv2's order, then (v - mean) * scale, and for int8 r / q_scale
+ * clamped to +-1000, lroundf, + zero point, saturated. */
+static void plain_source(int32_t d, double ratio, int32_t size, int32_t *i0, int32_t *i1, float *frac)
+{
+    double s = ((double)d + 0.5) * ratio - 0.5;
+    double fl = floor(s);
+    int32_t i = (int32_t)fl;
+    float f = (float)(s - fl);
+    if (i < 0) { i = 0; f = 0.0f; }
+    if (i >= size - 1) { i = size - 1; f = 0.0f; }
+    *i0 = i;
+    *i1 = i + 1 < size ? i + 1 : i;
+    *frac = f;
+}
+
+static void plain_resize(const mf_image *src, int32_t dw, int32_t dh, const float mean[3], const float scale[3],
+                         int swap, float q_scale, int32_t zp, float *out_f, int8_t *out_q)
+{
+    for (int32_t y = 0; y < dh; y++)
+        for (int32_t x = 0; x < dw; x++) {
+            int32_t x0, x1, y0, y1;
+            float fx, fy;
+            plain_source(x, (double)src->width / dw, src->width, &x0, &x1, &fx);
+            plain_source(y, (double)src->height / dh, src->height, &y0, &y1, &fy);
+            for (int c = 0; c < 3; c++) {
+                const uint8_t *r0 = src->data + (size_t)y0 * src->stride, *r1 = src->data + (size_t)y1 * src->stride;
+                float top = r0[x0 * 3 + c] * (1.0f - fx) + r0[x1 * 3 + c] * fx;
+                float bottom = r1[x0 * 3 + c] * (1.0f - fx) + r1[x1 * 3 + c] * fx;
+                float v = top * (1.0f - fy) + bottom * fy;
+                int oc = swap ? 2 - c : c;
+                float r = (v - mean[oc]) * scale[oc];
+                size_t at = ((size_t)y * dw + x) * 3 + oc;
+                if (out_f) out_f[at] = r;
+                float qv = r / q_scale;
+                if (!(qv > -1000.0f)) qv = -1000.0f;
+                if (qv > 1000.0f) qv = 1000.0f;
+                long q = lroundf(qv) + zp;
+                if (out_q) out_q[at] = (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+            }
+        }
+}
+
+static float plain_f[200 * 90 * 3], fast_f[200 * 90 * 3];
+static int8_t plain_q[200 * 90 * 3], fast_q[200 * 90 * 3];
+
+/* The resize (columns computed once per run of 64, rounding without a
+ * call) against the rule written out, bit for bit: up- and downscales,
+ * outputs across several column runs, 1-pixel sides, odd scales and
+ * quantization scales, both R/B orders. */
+static void test_resize_to_tensor_vs_plain(void)
+{
+    static const int32_t outs[][2] = {{200, 30}, {130, 90}, {64, 48}, {65, 1}, {1, 1}, {127, 77}};
+    static const float mean[3] = {104.0f, 117.0f, 123.0f}, unit[3] = {1, 1, 1}, odd_scale[3] = {0.5f, 0.017f, 2.0f};
+    static const float q_scales[3] = {1.0f, 0.93f, 0.0078125f};
+    int cases = 0;
+    for (int k = 0; k < SIZE_COUNT; k++)
+        for (int o = 0; o < (int)(sizeof outs / sizeof outs[0]); o++) {
+            MF_CHECK_EQ_INT(make_frame(&tf, MF_PIXEL_RGB888, sizes[k][0], sizes[k][1], k * 5), MF_OK);
+            int32_t dw = outs[o][0], dh = outs[o][1];
+            size_t n = (size_t)dw * (size_t)dh * 3;
+            int swap = (k + o) & 1;
+            const float *scale = o % 2 ? odd_scale : unit;
+            float qs = q_scales[(k + o) % 3];
+            int32_t zp = o % 2 ? -128 : 5;
+            plain_resize(&tf.rgb, dw, dh, mean, scale, swap, qs, zp, plain_f, plain_q);
+            MF_CHECK_EQ_INT(mf_resize_to_tensor_f32(&tf.rgb, dw, dh, mean, scale, swap, fast_f), MF_OK);
+            MF_CHECK_EQ_INT(mf_resize_to_tensor_s8(&tf.rgb, dw, dh, mean, scale, swap, qs, zp, fast_q), MF_OK);
+            MF_CHECK(memcmp(plain_f, fast_f, n * sizeof(float)) == 0);
+            MF_CHECK(memcmp(plain_q, fast_q, n) == 0);
+            MF_CHECK_EQ_INT(mf_frame_resize_to_tensor_s8(&tf.frame, dw, dh, mean, scale, swap, qs, zp, fast_q), MF_OK);
+            MF_CHECK(memcmp(plain_q, fast_q, n) == 0);
+            cases++;
+        }
+    printf("resize to tensor vs the plain rule: %d cases equal\n", cases);
+}
+
 static uint8_t out_frame[112 * 112 * 3], out_image[112 * 112 * 3];
 
 static void test_crop_resize(void)
@@ -202,6 +280,7 @@ static void test_warp_and_align(void)
 int main(void)
 {
     MF_RUN(test_resize_to_tensor);
+    MF_RUN(test_resize_to_tensor_vs_plain);
     MF_RUN(test_crop_resize);
     MF_RUN(test_warp_and_align);
     return mf_test_summary();

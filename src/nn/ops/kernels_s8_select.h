@@ -79,16 +79,53 @@ static inline void mf_s8_depthwise_conv(const mf_conv_s8_params *p, const mf_cha
 #endif
 }
 
+/* On x86 a fully connected layer over at least this many rows (EdgeFace's
+ * token MLPs: hundreds) runs as a 1x1 convolution, whose packed GEMM keeps
+ * the output features in lanes; fewer rows keep the FC twin (its weights in
+ * place: nothing to pack for one row). */
+#define MF_S8_FC_GEMM_MIN_ROWS 8
+
+/* Scratch bytes the selected fully connected kernel needs (16-byte
+ * aligned): the packed weights of that 1x1 convolution on x86, else none
+ * (the M55 plans exactly what it did). */
+static inline size_t mf_s8_fc_scratch_size(int32_t in_features, int32_t out_features)
+{
+#if MF_S8_X86
+    mf_conv_s8_params p = {.groups = 1};
+    mf_shape4 in = {1, 1, 1, in_features}, out = {1, 1, 1, out_features};
+    return mf_conv_s8_x86_scratch_size(&p, &in, 1, 1, &out);
+#else
+    (void)in_features;
+    (void)out_features;
+    return 0;
+#endif
+}
+
+/* Fully connected; SCRATCH holds SCRATCH_BYTES (see mf_s8_fc_scratch_size;
+ * too few, and the FC twin runs). The same integer sums and requantization
+ * either way, so the bytes never depend on the path. */
 static inline void mf_s8_fully_connected(const mf_fc_s8_params *p, const mf_channel_requant *rq,
                                          const int8_t *input, int32_t rows, int32_t in_features,
                                          const int8_t *weights, const int32_t *bias, int32_t out_features,
-                                         int8_t *output)
+                                         int8_t *output, void *scratch, size_t scratch_bytes)
 {
 #if MF_S8_HELIUM
+    (void)scratch;
+    (void)scratch_bytes;
     mf_fully_connected_s8_mve(p, rq, input, rows, in_features, weights, bias, out_features, output);
 #elif MF_S8_X86
+    if (rows >= MF_S8_FC_GEMM_MIN_ROWS && scratch && mf_s8_fc_scratch_size(in_features, out_features) <= scratch_bytes) {
+        mf_conv_s8_params c = {.stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1, .groups = 1,
+                               .input_zero_point = p->input_zero_point, .output_zero_point = p->output_zero_point,
+                               .act_min = p->act_min, .act_max = p->act_max};
+        mf_shape4 in = {1, rows, 1, in_features}, out = {1, rows, 1, out_features};
+        mf_conv_s8_x86(&c, rq, &in, input, 1, 1, weights, bias, &out, output, scratch);
+        return;
+    }
     mf_fully_connected_s8_x86(p, rq, input, rows, in_features, weights, bias, out_features, output);
 #else
+    (void)scratch;
+    (void)scratch_bytes;
     mf_fully_connected_s8(p, rq, input, rows, in_features, weights, bias, out_features, output);
 #endif
 }
