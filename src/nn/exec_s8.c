@@ -61,7 +61,7 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         mf_shape4 is = mf_tensor_shape4(x), os = mf_tensor_shape4(out);
         if (op->type == MF_OP_CONV2D)
             mf_s8_conv(&c, &rq, &is, x->data, w->dims[1], w->dims[2], w->data, bias_s32(m, op), &os, out->data,
-                       m->scratch, m->scratch_bytes);
+                       m->scratch, m->scratch_bytes, aux + 2 + 2 * channels); /* the plan-time pack, if any */
         else
             mf_s8_depthwise_conv(&c, &rq, &is, x->data, w->dims[1], w->dims[2], w->data, bias_s32(m, op), &os,
                                  out->data);
@@ -74,7 +74,7 @@ void mf_op_eval_s8(mf_model *m, const mf_op_record *op)
         mf_fc_s8_params f = {x->zero_point, out->zero_point, aux[0], aux[1]};
         mf_channel_requant rq = {aux + 2, aux + 2 + out_features};
         mf_s8_fully_connected(&f, &rq, x->data, rows, in_features, w->data, bias_s32(m, op), out_features, out->data,
-                              m->scratch, m->scratch_bytes);
+                              m->scratch, m->scratch_bytes, aux + 2 + 2 * out_features);
         break;
     }
     case MF_OP_BINARY: {

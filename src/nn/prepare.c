@@ -322,13 +322,31 @@ static int64_t prelu_channels(const mf_model *m, const mf_op_record *op)
 
 /* Aux words of one op: clamp + multipliers + shifts for weighted ops,
  * binary parameters, a 256-entry table for activations. */
+/* Bytes of the weights the selected kernel packs at plan time (0 on the M55). */
+static uint64_t packed_weight_bytes(const mf_model *m, const mf_op_record *op)
+{
+    if ((op->type != MF_OP_CONV2D && op->type != MF_OP_FULLY_CONNECTED) || op->input_count < 2 || op->inputs[1] < 0)
+        return 0;
+    int32_t w = op->inputs[1];
+    int rank = mf_tensor_record(m, (uint32_t)w)[MF_TREC_RANK];
+    if (op->type == MF_OP_FULLY_CONNECTED)
+        return rank == 2 ? mf_s8_conv_packed_bytes(1, rec_i32(m, w, MF_TREC_DIMS + 4), rec_i32(m, w, MF_TREC_DIMS)) : 0;
+    if (rank != 4) return 0;
+    int64_t k = (int64_t)rec_i32(m, w, MF_TREC_DIMS + 4) * rec_i32(m, w, MF_TREC_DIMS + 8) * rec_i32(m, w, MF_TREC_DIMS + 12);
+    int32_t groups = op->params[8];
+    if (k < 1 || k > INT32_MAX || groups < 1) return 0;
+    return mf_s8_conv_packed_bytes(groups, (int32_t)k, rec_i32(m, w, MF_TREC_DIMS));
+}
+
 static uint64_t op_aux_words(const mf_model *m, const mf_op_record *op)
 {
     if (op->input_count < 1 || op->inputs[0] < 0 || rec_dtype(m, op->inputs[0]) != MF_DTYPE_INT8) return 0;
     switch (op->type) {
     case MF_OP_CONV2D: case MF_OP_DEPTHWISE_CONV2D: case MF_OP_FULLY_CONNECTED: {
         int64_t c = weight_channels(m, op);
-        return c < 0 ? 0 : 2 + 2 * (uint64_t)c;
+        if (c < 0) return 0;
+        /* activation clamp, then per channel multiplier and shift, then any plan-time weight pack */
+        return 2 + 2 * (uint64_t)c + (packed_weight_bytes(m, op) + 3) / 4;
     }
     case MF_OP_BINARY: return MF_BINARY_S8_WORDS;
     case MF_OP_ACTIVATION: {
@@ -452,6 +470,11 @@ static int prepare_weighted_s8(mf_model *m, const mf_op_record *op, uint64_t *ma
         /* and neither does the requantized value (kernels add the zero point to it) */
         if (acc_max > INT32_MAX || (double)acc_max * real >= 1073741824.0) return MF_EINVAL;
         if (mf_quantize_multiplier(real, &a[2 + o], &a[2 + channels + o])) return MF_EINVAL;
+    }
+    if (packed_weight_bytes(m, op)) { /* x86: the weights in the kernel's layout, once */
+        int32_t groups = fc ? 1 : op->params[8];
+        int32_t k = fc ? w->dims[1] : w->dims[1] * w->dims[2] * w->dims[3];
+        mf_s8_conv_pack(groups, x->zero_point, k, w->dims[0], w->data, bias, a + 2 + 2 * channels);
     }
     return MF_OK;
 }

@@ -1,5 +1,7 @@
 /* mf_binary_f32 (numpy broadcasting): hand-computed cases, then the PyTorch fixtures. */
 #include "kernel_fixtures.h"
+#include <stdint.h>
+#include <string.h>
 
 static const mf_shape4 k_2x2 = {1, 1, 2, 2};
 static const float k_a[4] = {1, 2, 3, 4};
@@ -51,9 +53,39 @@ static void test_torch_fixtures(void)
     kf_close(&f);
 }
 
+/* The flat loops (no activation; whole or per-channel second input) give
+ * each element's single IEEE operation bit for bit, for every kind, on
+ * shapes whose channel count is not a multiple of any vector width. */
+static void test_flat_paths_exact(void)
+{
+    enum { H = 3, W = 5, C = 37 };
+    static float a[H * W * C], b[H * W * C], got[H * W * C];
+    uint32_t state = 7;
+    for (int i = 0; i < H * W * C; i++) {
+        state = state * 1664525u + 1013904223u;
+        a[i] = (float)(int32_t)(state >> 8) / 65536.0f - 128.0f;
+        state = state * 1664525u + 1013904223u;
+        b[i] = (float)(int32_t)(state >> 8) / 32768.0f + 0.25f;
+    }
+    const mf_shape4 whole = {1, H, W, C}, channel = {1, 1, 1, C};
+    for (int kind = MF_BINARY_ADD; kind <= MF_BINARY_DIV; kind++)
+        for (int per_channel = 0; per_channel < 2; per_channel++) {
+            mf_binary_f32((mf_binary)kind, &whole, a, per_channel ? &channel : &whole, b, &whole, MF_ACT_NONE, 0, got);
+            int same = 1;
+            for (int i = 0; i < H * W * C; i++) {
+                const float y = per_channel ? b[i % C] : b[i];
+                const float want = kind == MF_BINARY_ADD ? a[i] + y : kind == MF_BINARY_SUB ? a[i] - y
+                                   : kind == MF_BINARY_MUL ? a[i] * y : a[i] / y;
+                same &= memcmp(&want, &got[i], sizeof want) == 0;
+            }
+            MF_CHECK(same);
+        }
+}
+
 int main(void)
 {
     MF_RUN(test_broadcast_patterns);
+    MF_RUN(test_flat_paths_exact);
     MF_RUN(test_sub_with_relu);
     MF_RUN(test_torch_fixtures);
     return kf_summary();

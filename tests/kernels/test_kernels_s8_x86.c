@@ -5,6 +5,8 @@
  * requantization on edge values. Skips (77) in builds without MF_USE_X86. */
 #include "mf_test.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #if defined(MF_USE_X86) && MF_USE_X86
 #include "nn/ops/x86/mf_kernels_s8_x86.h"
@@ -67,6 +69,24 @@ static void test_requantize_x86(mf_x86_isa isa)
     MF_CHECK_EQ_INT(bad, 0);
 }
 
+/* mf_conv_s8_x86_packed with the weights packed beforehand (as the planner
+ * does) against the reference output already in g_out_ref. */
+static void conv_prepacked(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in, int32_t k,
+                           const mf_shape4 *out, const char *what, int index)
+{
+    const int32_t taps = k * k * (in->c / p->groups);
+    const size_t bytes = mf_conv_s8_x86_packed_size(p->groups, taps, out->c);
+    int32_t *pack = malloc(bytes + 4);
+    MF_CHECK(pack != NULL && bytes > 0);
+    if (!pack) return;
+    const int packed = mf_conv_s8_x86_pack(p->groups, p->input_zero_point, taps, out->c, g_w, g_bias, pack);
+    MF_CHECK_EQ_INT(packed, mf_x86_isa_active() >= MF_X86_ISA_AVX512);
+    memset(g_out_twin, 0x5a, (size_t)out->h * out->w * out->c);
+    mf_conv_s8_x86_packed(p, rq, in, g_in, k, k, g_w, g_bias, out, g_out_twin, g_scratch, pack);
+    compare(what, index, (size_t)out->h * out->w * out->c);
+    free(pack);
+}
+
 /* The hand-picked shapes of the real models (RetinaFace's stem, 1x1 convs
  * of 8..256 channels, EdgeFace's 7x7 stages) on top of the random ones. */
 static void test_model_shapes(void)
@@ -92,7 +112,19 @@ static void test_model_shapes(void)
         mf_conv_s8(&p, &rq, &in, g_in, k, k, g_w, g_bias, &out, g_out_ref, NULL);
         mf_conv_s8_x86(&p, &rq, &in, g_in, k, k, g_w, g_bias, &out, g_out_twin, g_scratch);
         compare("conv (model shape)", (int)i, (size_t)out.h * out.w * out.c);
+        conv_prepacked(&p, &rq, &in, k, &out, "conv (model shape, packed at plan time)", (int)i);
     }
+    /* grouped: each group's weights packed after the previous one's */
+    mf_conv_s8_params p = {1, 1, 1, 1, 1, 1, 1, 1, 4, rnd(-128, 127), rnd(-128, 127), -100, 120};
+    const mf_shape4 in = {1, 9, 11, 32}, out = {1, 9, 11, 48};
+    fill_s8(g_in, (size_t)in.h * in.w * in.c);
+    fill_s8(g_w, (size_t)out.c * 3 * 3 * (in.c / 4));
+    for (int32_t o = 0; o < out.c; o++) g_bias[o] = rnd(-(1 << 16), 1 << 16);
+    random_requant(out.c, 5500.0 * __builtin_sqrt(3.0 * 3.0 * 8.0));
+    const mf_channel_requant rq = {g_mult, g_shift};
+    clear_outputs();
+    mf_conv_s8(&p, &rq, &in, g_in, 3, 3, g_w, g_bias, &out, g_out_ref, NULL);
+    conv_prepacked(&p, &rq, &in, 3, &out, "grouped conv, packed at plan time", 0);
 }
 
 int main(void)

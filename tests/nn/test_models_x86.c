@@ -29,6 +29,10 @@ static const model_case g_models[] = {
 };
 
 /* Every output of model BLOB on INPUT, concatenated into OUT (at most CAP bytes). */
+/* RUN_LEVEL >= 0: the ISA limit moves there between the plan and the run
+ * (weights packed at plan time for one level, run at another). */
+static int g_run_level = -1;
+
 static int run_outputs(const uint8_t *blob, size_t size, int32_t h, int32_t w, const float *input, uint8_t *out,
                        size_t cap, size_t *written)
 {
@@ -53,6 +57,7 @@ static int run_outputs(const uint8_t *blob, size_t size, int32_t h, int32_t w, c
             for (size_t j = 0; j < n; j++) ((uint8_t *)in->data)[j] = (uint8_t)((int)input[j] ^ (int)(j * 7));
         else if (!err)
             err = MF_EINVAL;
+        if (!err && g_run_level >= 0) mf_x86_isa_set_limit((mf_x86_isa)g_run_level);
         if (!err) err = mf_model_run(&m);
         *written = 0;
         for (int o = 0; !err && o < (int)mf_model_output_count(&m); o++) {
@@ -109,6 +114,17 @@ int main(void)
             MF_CHECK(same);
             printf("%s at %s: %zu output bytes %s the reference kernels'\n", g_models[i].file,
                    mf_x86_isa_name((mf_x86_isa)level), got_bytes, same ? "equal to" : "DIFFER from");
+        }
+        if (mf_x86_isa_detected() >= MF_X86_ISA_AVX512) { /* packed for AVX-512 at plan time, run at AVX2 */
+            mf_x86_isa_set_limit(MF_X86_ISA_AVX512);
+            g_run_level = MF_X86_ISA_AVX2;
+            MF_CHECK_EQ_INT(run_outputs(blob, size, g_models[i].h, g_models[i].w, input, got, CAP, &got_bytes),
+                            MF_OK);
+            g_run_level = -1;
+            const int same = got_bytes == want_bytes && memcmp(got, want, want_bytes) == 0;
+            MF_CHECK(same);
+            printf("%s planned at avx512, run at avx2: %s the reference kernels'\n", g_models[i].file,
+                   same ? "equal to" : "DIFFER from");
         }
         ran++;
         free(input);

@@ -6,6 +6,13 @@
 #include "mcuface/mf_status.h"
 #include <stdio.h>
 
+/* Host builds with the x86 twins keep their weights packed in the workspace too (kernels_s8_select.h). */
+#if defined(MF_USE_X86) && MF_USE_X86
+#define PACKED_NOTE ", with the x86 twins' packed weights"
+#else
+#define PACKED_NOTE ""
+#endif
+
 typedef struct info_args {
     int32_t input[2];
     cli_precision precision;
@@ -48,7 +55,8 @@ int cmd_info(int argc, char **argv)
     printf("peak arena:   %zu bytes\n", st->arena_bytes);
     printf("workspace:    %zu bytes\n", st->workspace_bytes);
     if (cli_model_precision(model) == CLI_PRECISION_INT8)
-        printf("precision:    int8 (requantization parameters: %zu bytes of the workspace)\n", st->quant_bytes);
+        printf("precision:    int8 (requantization parameters: %zu bytes of the workspace%s)\n", st->quant_bytes,
+               PACKED_NOTE);
     else printf("precision:    float32\n");
     cli_model_close(&cm);
     return 0;

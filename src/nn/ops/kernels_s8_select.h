@@ -41,13 +41,48 @@ static inline size_t mf_s8_conv_scratch_size(const mf_conv_s8_params *p, const m
 #endif
 }
 
-/* Convolution; SCRATCH holds SCRATCH_BYTES. Should they be fewer than the
- * Helium kernel needs (the planner reserves enough, so this is a guard, not
- * a path), the reference kernel runs instead. */
+/* Bytes of weights the selected convolution (or fully connected: GROUPS 1,
+ * K = in_features) keeps packed in the op's own memory from plan time on:
+ * the x86 AVX-512 VNNI layout; 0 elsewhere (the M55 plans exactly what it
+ * did). K: taps per output channel (kh * kw * in.c / groups). */
+static inline size_t mf_s8_conv_packed_bytes(int32_t groups, int32_t k, int32_t out_c)
+{
+#if MF_S8_X86
+    return mf_conv_s8_x86_packed_size(groups, k, out_c);
+#else
+    (void)groups;
+    (void)k;
+    (void)out_c;
+    return 0;
+#endif
+}
+
+/* Packs WEIGHTS (and the bias, corrected for INPUT_ZERO_POINT) into PACKED,
+ * mf_s8_conv_packed_bytes of them, at plan time. */
+static inline void mf_s8_conv_pack(int32_t groups, int32_t input_zero_point, int32_t k, int32_t out_c,
+                                   const int8_t *weights, const int32_t *bias, void *packed)
+{
+#if MF_S8_X86
+    mf_conv_s8_x86_pack(groups, input_zero_point, k, out_c, weights, bias, packed);
+#else
+    (void)groups;
+    (void)input_zero_point;
+    (void)k;
+    (void)out_c;
+    (void)weights;
+    (void)bias;
+    (void)packed;
+#endif
+}
+
+/* Convolution; SCRATCH holds SCRATCH_BYTES; PACKED: the weights as
+ * mf_s8_conv_pack left them, or NULL. Should the scratch be smaller than
+ * the Helium kernel needs (the planner reserves enough, so this is a guard,
+ * not a path), the reference kernel runs instead. */
 static inline void mf_s8_conv(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
                               const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights,
                               const int32_t *bias, const mf_shape4 *out, int8_t *output, void *scratch,
-                              size_t scratch_bytes)
+                              size_t scratch_bytes, const void *packed)
 {
 #if MF_S8_HELIUM
     if (scratch && mf_conv_s8_mve_scratch_size(p, in, kh, kw, out) <= scratch_bytes) {
@@ -56,12 +91,13 @@ static inline void mf_s8_conv(const mf_conv_s8_params *p, const mf_channel_requa
     }
 #elif MF_S8_X86
     if (scratch && mf_conv_s8_x86_scratch_size(p, in, kh, kw, out) <= scratch_bytes) {
-        mf_conv_s8_x86(p, rq, in, input, kh, kw, weights, bias, out, output, scratch);
+        mf_conv_s8_x86_packed(p, rq, in, input, kh, kw, weights, bias, out, output, scratch, packed);
         return;
     }
 #else
     (void)scratch_bytes;
 #endif
+    (void)packed;
     mf_conv_s8(p, rq, in, input, kh, kw, weights, bias, out, output, scratch);
 }
 
@@ -107,8 +143,9 @@ static inline size_t mf_s8_fc_scratch_size(int32_t in_features, int32_t out_feat
 static inline void mf_s8_fully_connected(const mf_fc_s8_params *p, const mf_channel_requant *rq,
                                          const int8_t *input, int32_t rows, int32_t in_features,
                                          const int8_t *weights, const int32_t *bias, int32_t out_features,
-                                         int8_t *output, void *scratch, size_t scratch_bytes)
+                                         int8_t *output, void *scratch, size_t scratch_bytes, const void *packed)
 {
+    (void)packed;
 #if MF_S8_HELIUM
     (void)scratch;
     (void)scratch_bytes;
@@ -119,7 +156,7 @@ static inline void mf_s8_fully_connected(const mf_fc_s8_params *p, const mf_chan
                                .input_zero_point = p->input_zero_point, .output_zero_point = p->output_zero_point,
                                .act_min = p->act_min, .act_max = p->act_max};
         mf_shape4 in = {1, rows, 1, in_features}, out = {1, rows, 1, out_features};
-        mf_conv_s8_x86(&c, rq, &in, input, 1, 1, weights, bias, &out, output, scratch);
+        mf_conv_s8_x86_packed(&c, rq, &in, input, 1, 1, weights, bias, &out, output, scratch, packed);
         return;
     }
     mf_fully_connected_s8_x86(p, rq, input, rows, in_features, weights, bias, out_features, output);

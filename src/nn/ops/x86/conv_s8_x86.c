@@ -3,10 +3,11 @@
 #include <string.h>
 
 /* Convolution as a GEMM per group: M output pixels x N = out.c / groups
- * channels x K = kh * kw * in.c / groups taps. Each call packs the group's
- * weights into the scratch (channels in vector lanes, taps in K order; the
- * planner sizes the scratch from the weights alone, so it cannot hold them
- * across calls) and builds an im2col row per output pixel, padded taps
+ * channels x K = kh * kw * in.c / groups taps. The group's weights are
+ * packed (channels in vector lanes, taps in K order): for AVX-512 once at
+ * plan time into the op's own memory (mf_conv_s8_x86_pack, used by
+ * mf_conv_s8_x86_packed), otherwise by each call into the scratch; each call
+ * builds an im2col row per output pixel, padded taps
  * holding the input zero point (so they add exactly 0, as the reference's
  * skipped taps). A tile of up to 4 pixels x 4 (AVX-512) or 2 (AVX2) lane
  * vectors of channels accumulates in registers, then requantizes per lane.
@@ -295,11 +296,44 @@ static MF_TARGET_AVX2 void avx2_tiles(int P, const int16_t *rows, size_t row_ele
     }
 }
 
+/* ---- packing once, at plan time --------------------------------------- */
+
+/* The first word of a plan-time pack: the layout is the VNNI one below. */
+#define PACKED_VNNI 0x564E4E49 /* "INNV" */
+
+/* One group's VNNI weights and corrected bias in a plan-time pack. */
+static size_t vnni_group_bytes(gemm_shape s)
+{
+    return (size_t)s.n_vectors * s.k_groups * 64 + (size_t)s.n_vectors * VNNI_LANES * 4;
+}
+
+size_t mf_conv_s8_x86_packed_size(int32_t groups, int32_t k, int32_t out_c)
+{
+    if (groups < 1 || k < 1 || out_c < groups) return 0;
+    return SCRATCH_ALIGN + (size_t)groups * vnni_group_bytes(vnni_shape(k, out_c / groups));
+}
+
+int mf_conv_s8_x86_pack(int32_t groups, int32_t input_zero_point, int32_t k, int32_t out_c, const int8_t *weights,
+                        const int32_t *bias, void *packed)
+{
+    int32_t *header = packed;
+    header[0] = 0;
+    if (mf_x86_isa_active() < MF_X86_ISA_AVX512) return 0; /* AVX2 packs per call */
+    const int32_t n = out_c / groups;
+    const gemm_shape s = vnni_shape(k, n);
+    int8_t *at = (int8_t *)packed + SCRATCH_ALIGN;
+    for (int32_t g = 0; g < groups; g++, at += vnni_group_bytes(s))
+        vnni_pack(s, weights + (size_t)g * n * k, bias ? bias + (size_t)g * n : NULL, input_zero_point, at,
+                  (int32_t *)(void *)(at + (size_t)s.n_vectors * s.k_groups * 64));
+    header[0] = PACKED_VNNI;
+    return 1;
+}
+
 /* ---- dispatch -------------------------------------------------------- */
 
-void mf_conv_s8_x86(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
-                    const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights, const int32_t *bias,
-                    const mf_shape4 *out, int8_t *output, void *scratch)
+static void conv_x86(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
+                     const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights, const int32_t *bias,
+                     const mf_shape4 *out, int8_t *output, void *scratch, const void *packed)
 {
     const mf_x86_isa isa = mf_x86_isa_active();
     if (isa == MF_X86_ISA_SCALAR || !scratch) {
@@ -317,30 +351,57 @@ void mf_conv_s8_x86(const mf_conv_s8_params *p, const mf_channel_requant *rq, co
                          rq->shift + (size_t)g * n, n, p->output_zero_point, p->act_min, p->act_max};
         if (isa >= MF_X86_ISA_AVX512) {
             const gemm_shape s = vnni_shape(k, n);
-            int8_t *packed = (int8_t *)base;
-            int32_t *bias_adj = (int32_t *)(void *)(base + (size_t)s.n_vectors * s.k_groups * 64);
-            uint8_t *rows = (uint8_t *)(bias_adj + (size_t)s.n_vectors * VNNI_LANES);
+            const int8_t *group_weights;
+            const int32_t *bias_adj;
+            uint8_t *rows;
+            if (packed) { /* packed at plan time: only the rows go to the scratch */
+                group_weights = (const int8_t *)packed + SCRATCH_ALIGN + (size_t)g * vnni_group_bytes(s);
+                bias_adj = (const int32_t *)(const void *)(group_weights + (size_t)s.n_vectors * s.k_groups * 64);
+                rows = base;
+            } else {
+                int8_t *pack = (int8_t *)base;
+                int32_t *adj = (int32_t *)(void *)(base + (size_t)s.n_vectors * s.k_groups * 64);
+                vnni_pack(s, w, b, p->input_zero_point, pack, adj);
+                group_weights = pack;
+                bias_adj = adj;
+                rows = (uint8_t *)(adj + (size_t)s.n_vectors * VNNI_LANES);
+            }
             const size_t row_bytes = (size_t)s.k_groups * 4;
-            vnni_pack(s, w, b, p->input_zero_point, packed, bias_adj);
             for (size_t at = 0; at < pixels; at += TILE_PIXELS) {
                 const int P = pixels - at < TILE_PIXELS ? (int)(pixels - at) : TILE_PIXELS;
                 for (int q = 0; q < P; q++) vnni_row(&src, at + q, rows + q * row_bytes, s.k_groups);
                 t.output = output + at * out->c + (size_t)g * n;
-                vnni_tiles(P, rows, row_bytes, packed, s, bias_adj, &t);
+                vnni_tiles(P, rows, row_bytes, group_weights, s, bias_adj, &t);
             }
         } else {
             const gemm_shape s = avx2_shape(k, n);
-            int16_t *packed = (int16_t *)(void *)base;
+            int16_t *pack16 = (int16_t *)(void *)base;
             int32_t *bias_lanes = (int32_t *)(void *)(base + (size_t)s.n_vectors * s.k_groups * 32);
             int16_t *rows = (int16_t *)(void *)(bias_lanes + (size_t)s.n_vectors * AVX2_LANES);
             const size_t row_elems = (size_t)s.k_groups * 2;
-            avx2_pack(s, w, b, packed, bias_lanes);
+            avx2_pack(s, w, b, pack16, bias_lanes);
             for (size_t at = 0; at < pixels; at += TILE_PIXELS) {
                 const int P = pixels - at < TILE_PIXELS ? (int)(pixels - at) : TILE_PIXELS;
                 for (int q = 0; q < P; q++) avx2_row(&src, at + q, rows + q * row_elems, s.k_groups);
                 t.output = output + at * out->c + (size_t)g * n;
-                avx2_tiles(P, rows, row_elems, packed, s, bias_lanes, &t);
+                avx2_tiles(P, rows, row_elems, pack16, s, bias_lanes, &t);
             }
         }
     }
+}
+
+void mf_conv_s8_x86(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
+                    const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights, const int32_t *bias,
+                    const mf_shape4 *out, int8_t *output, void *scratch)
+{
+    conv_x86(p, rq, in, input, kh, kw, weights, bias, out, output, scratch, NULL);
+}
+
+void mf_conv_s8_x86_packed(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
+                           const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights, const int32_t *bias,
+                           const mf_shape4 *out, int8_t *output, void *scratch, const void *packed)
+{
+    /* a pack made at another level (the limit moved after planning) is not used */
+    const int usable = packed && ((const int32_t *)packed)[0] == PACKED_VNNI && mf_x86_isa_active() >= MF_X86_ISA_AVX512;
+    conv_x86(p, rq, in, input, kh, kw, weights, bias, out, output, scratch, usable ? packed : NULL);
 }

@@ -16,6 +16,17 @@ size_t mf_conv_s8_x86_scratch_size(const mf_conv_s8_params *p, const mf_shape4 *
 void mf_conv_s8_x86(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
                     const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights, const int32_t *bias,
                     const mf_shape4 *out, int8_t *output, void *scratch);
+/* Plan-time packing (AVX-512 only): bytes for GROUPS groups of OUT_C / GROUPS
+ * channels of K taps; mf_conv_s8_x86_pack fills PACKED (int32-aligned, that
+ * many bytes) at the active level and returns 1, or marks it unused and
+ * returns 0 below AVX-512; mf_conv_s8_x86_packed then uses it (or packs per
+ * call when it is unused or was packed at another level), same bytes. */
+size_t mf_conv_s8_x86_packed_size(int32_t groups, int32_t k, int32_t out_c);
+int mf_conv_s8_x86_pack(int32_t groups, int32_t input_zero_point, int32_t k, int32_t out_c, const int8_t *weights,
+                        const int32_t *bias, void *packed);
+void mf_conv_s8_x86_packed(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
+                           const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights, const int32_t *bias,
+                           const mf_shape4 *out, int8_t *output, void *scratch, const void *packed);
 void mf_depthwise_conv_s8_x86(const mf_conv_s8_params *p, const mf_channel_requant *rq, const mf_shape4 *in,
                               const int8_t *input, int32_t kh, int32_t kw, const int8_t *weights,
                               const int32_t *bias, const mf_shape4 *out, int8_t *output);
