@@ -11,6 +11,9 @@
 /* Prints "mcuface: WHAT: reason" for a negative status and returns 1 (the
  * exit code); returns 0 for MF_OK. */
 int cli_fail(const char *what, int status);
+/* Loads PATH (mf_image_load); prints "mcuface: cannot read image PATH:
+ * reason" and returns 1 when it cannot, 0 otherwise. */
+int cli_load_image(const char *path, mf_image *img);
 /* Prints "mcuface: message" and returns 2 (usage errors). */
 int cli_usage_error(const char *fmt, ...);
 

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "mcuface/mf_image_file.h"
 #include "mcuface/mf_status.h"
 #include <errno.h>
 #include <limits.h>
@@ -196,4 +197,11 @@ void cli_progress(const char *label, size_t done, size_t total)
     fprintf(stderr, "] %zu/%zu", done, total);
     if (done == total) fputc('\n', stderr);
     fflush(stderr);
+}
+
+int cli_load_image(const char *path, mf_image *img)
+{
+    int err = mf_image_load(path, img);
+    if (err) fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
+    return err != MF_OK;
 }

@@ -345,17 +345,10 @@ int cli_store_pipeline_open(cli_pipeline *cp, const cli_store_options *opt, mf_s
     return 0;
 }
 
-int cli_store_load_image(const char *path, mf_image *img)
-{
-    int err = mf_image_load(path, img);
-    if (err) fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
-    return err != MF_OK;
-}
-
 int cli_enrollment_face(cli_pipeline *cp, const char *image_path, float embedding[MF_STORE_DIM])
 {
     mf_image img;
-    if (cli_store_load_image(image_path, &img)) return 1;
+    if (cli_load_image(image_path, &img)) return 1;
     mf_pipeline_result r;
     int failed = cli_pipeline_image(cp, &img, image_path, &r);
     mf_image_free(&img);

@@ -130,9 +130,6 @@ int cli_store_fail(const char *what, int status);
 int cli_store_pipeline_open(cli_pipeline *cp, const cli_store_options *opt, mf_store *store, mf_pipeline_select select,
                             long max_faces);
 
-/* Loads PATH; prints one line and returns 1 when it cannot. */
-int cli_store_load_image(const char *path, mf_image *img);
-
 /* The embedding of the largest face of IMAGE_PATH, for enrollment, from a
  * pipeline opened with MF_PIPELINE_SELECT_LARGEST: prints one line and
  * returns 1 when the image cannot be read, has no face, or (liveness on)

@@ -40,11 +40,7 @@ int cmd_align(int argc, char **argv)
     long size = a.size;
     cli_precision precision = a.precision;
     mf_image img;
-    int err = mf_image_load(in, &img);
-    if (err) {
-        fprintf(stderr, "mcuface: cannot read image %s: %s\n", in, mf_status_str(err));
-        return 1;
-    }
+    if (cli_load_image(in, &img)) return 1;
     /* The pipeline's choice of the face (its largest-face rule), then the
      * alignment the recognizers see. */
     cli_pipeline_spec spec = {.detector = a.detector, .precision = precision};
@@ -66,7 +62,7 @@ int cmd_align(int argc, char **argv)
         status = 1;
     } else if (!status) {
         mf_image aligned;
-        err = mf_image_init(&aligned, pixels, sizeof pixels, MF_ALIGNED_SIZE, MF_ALIGNED_SIZE, 3);
+        int err = mf_image_init(&aligned, pixels, sizeof pixels, MF_ALIGNED_SIZE, MF_ALIGNED_SIZE, 3);
         if (!err) err = mf_align_face(&img, r.faces[0].face.landmarks, &aligned);
         if (!err) err = mf_image_save_png(out, &aligned);
         if (err) status = cli_fail(out, err);
@@ -108,13 +104,11 @@ int cmd_embed_aligned(int argc, char **argv)
     status = 0;
     for (int i = 1; i <= image_count && !status; i++) {
         mf_image face;
-        int err = mf_image_load(argv[i], &face);
-        if (err) {
-            fprintf(stderr, "mcuface: cannot read image %s: %s\n", argv[i], mf_status_str(err));
+        if (cli_load_image(argv[i], &face)) {
             status = 1;
             break;
         }
-        err = mf_embed(&cr.rec, &face, embedding, dim);
+        int err = mf_embed(&cr.rec, &face, embedding, dim);
         mf_image_free(&face);
         if (err) {
             fprintf(stderr, "mcuface: %s: %s (aligned faces are 112x112)\n", argv[i], mf_status_str(err));

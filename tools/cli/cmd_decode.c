@@ -15,12 +15,8 @@ int cmd_decode(int argc, char **argv)
     int positional = 0, status = cli_args_parse(&cli_decode_command, argc, argv, NULL, &positional);
     if (status != CLI_ARGS_RUN) return status;
     mf_image img;
-    int err = mf_image_load(argv[1], &img);
-    if (err) {
-        fprintf(stderr, "mcuface: cannot read image %s: %s\n", argv[1], mf_status_str(err));
-        return 1;
-    }
-    err = mf_image_save_png(argv[2], &img);
+    if (cli_load_image(argv[1], &img)) return 1;
+    int err = mf_image_save_png(argv[2], &img);
     mf_image_free(&img);
     if (err) {
         fprintf(stderr, "mcuface: cannot write %s: %s\n", argv[2], mf_status_str(err));

@@ -98,13 +98,9 @@ int cmd_detect(int argc, char **argv)
     cli_precision precision = a.precision;
     long size = a.size;
     mf_image img;
-    int err = mf_image_load(image_path, &img);
-    if (err) {
-        fprintf(stderr, "mcuface: cannot read image %s: %s\n", image_path, mf_status_str(err));
-        return 1;
-    }
+    if (cli_load_image(image_path, &img)) return 1;
     cli_detector cd;
-    err = cli_detector_open(&cd, a.detector, precision);
+    int err = cli_detector_open(&cd, a.detector, precision);
     if (err) {
         mf_image_free(&img);
         return 1;

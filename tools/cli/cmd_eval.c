@@ -79,9 +79,7 @@ static int eval_widerface(int argc, char **argv)
     for (int i = 0; i < count && !status; i++) {
         snprintf(path, sizeof path, "%s/images/%s", data, images[i].path);
         mf_image img;
-        int err = mf_image_load(path, &img);
-        if (err) {
-            fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
+        if (cli_load_image(path, &img)) {
             status = 1;
             break;
         }

@@ -97,7 +97,7 @@ int cmd_identify(int argc, char **argv)
     if ((status = cli_store_require_paths(&opt)) != 0) return status;
     const char *image = opt.positional[0];
     mf_image img;
-    if (cli_store_load_image(image, &img)) return 1;
+    if (cli_load_image(image, &img)) return 1;
     /* The shared lock: identify runs beside other readers; a writer waits
      * (--wait) for the one image's networks and searches. */
     cli_store cs;

@@ -53,11 +53,7 @@ int cmd_liveness(int argc, char **argv)
     int json = a.json;
     long size = a.size;
     mf_image img;
-    int err = mf_image_load(image_path, &img);
-    if (err) {
-        fprintf(stderr, "mcuface: cannot read image %s: %s\n", image_path, mf_status_str(err));
-        return 1;
-    }
+    if (cli_load_image(image_path, &img)) return 1;
     cli_pipeline_spec spec = {.detector = detector, .liveness = 1, .precision = precision};
     spec.liveness_models[0] = models[0];
     spec.liveness_models[1] = models[1];

@@ -98,13 +98,6 @@ static int open_pipeline(cli_pipeline *cp, const recognize_args *a, int liveness
     return cli_pipeline_open(cp, &spec, NULL, &opt);
 }
 
-static int load_image(const char *path, mf_image *img)
-{
-    int err = mf_image_load(path, img);
-    if (err) fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
-    return err != MF_OK;
-}
-
 int cmd_embed(int argc, char **argv)
 {
     recognize_args a;
@@ -112,7 +105,7 @@ int cmd_embed(int argc, char **argv)
     if (status != CLI_ARGS_RUN) return status;
     status = 0;
     mf_image img;
-    if (load_image(a.images[0], &img)) return 1;
+    if (cli_load_image(a.images[0], &img)) return 1;
     cli_pipeline cp;
     if (open_pipeline(&cp, &a, 0, MF_PIPELINE_SELECT_ALL, a.max_faces)) {
         mf_image_free(&img);
@@ -160,7 +153,7 @@ int cmd_verify(int argc, char **argv)
     int32_t dim = 0;
     for (int k = 0; k < 2 && !status; k++) {
         mf_image img;
-        if (load_image(a.images[k], &img)) {
+        if (cli_load_image(a.images[k], &img)) {
             status = 1;
             break;
         }

@@ -180,9 +180,7 @@ int eval_nuaa(int argc, char **argv)
     for (size_t i = 0; i < count && !status; i++) {
         snprintf(path, sizeof path, "%s/%s", data, frames[i].path);
         mf_image img;
-        err = mf_image_load(path, &img);
-        if (err) {
-            fprintf(stderr, "mcuface: cannot read image %s: %s\n", path, mf_status_str(err));
+        if (cli_load_image(path, &img)) {
             status = 1;
             break;
         }
