@@ -210,9 +210,8 @@ typedef struct mf_pipeline {
     size_t arena_bytes, det_arena_max, lv_arena, rec_arena;
     float *face_embeddings;   /* max_faces x dim, in the workspace */
     float *mirror_embedding;  /* dim floats, in the workspace (embed_mirrored) */
-    size_t faces_bytes;       /* the per-face arrays below, in the workspace */
-    int detect_cap;                   /* detections kept: max(max_faces, MF_PIPELINE_DEFAULT_MAX_FACES) */
-    mf_face *detections;              /* detect_cap */
+    /* The per-face arrays, in the workspace: */
+    mf_face *detections;              /* max(max_faces, MF_PIPELINE_DEFAULT_MAX_FACES): what the detector keeps */
     mf_face *selected;                /* max_faces */
     int *slots, *born;                /* max_faces each */
     mf_pipeline_face *faces;          /* max_faces: the result's */

@@ -119,6 +119,13 @@ static int apply_options(mf_pipeline *pipe, const mf_pipeline_options *opt)
     return MF_OK;
 }
 
+/* Detections kept per frame: SELECT_LARGEST / SELECT_CENTRE choose among
+ * at least the default count, whatever max_faces is. */
+static int detect_cap(const mf_pipeline *pipe)
+{
+    return pipe->opt.max_faces > MF_PIPELINE_DEFAULT_MAX_FACES ? pipe->opt.max_faces : MF_PIPELINE_DEFAULT_MAX_FACES;
+}
+
 int mf_pipeline_open(mf_pipeline *pipe, const mf_pipeline_models *models, mf_store *store,
                      const mf_pipeline_options *opt)
 {
@@ -153,14 +160,12 @@ int mf_pipeline_open(mf_pipeline *pipe, const mf_pipeline_models *models, mf_sto
     pipe->rec_ws = pipe->has_recognizer ? align16(mf_recognizer_workspace_bytes(&pipe->rec)) : 0;
     size_t embedding = pipe->has_recognizer ? (size_t)MF_EMBEDDING_MAX_DIM * sizeof(float) : 0;
     size_t faces = (size_t)pipe->opt.max_faces;
-    pipe->detect_cap = pipe->opt.max_faces > MF_PIPELINE_DEFAULT_MAX_FACES ? pipe->opt.max_faces
-                                                                             : MF_PIPELINE_DEFAULT_MAX_FACES;
     pipe->embed_bytes = align16(embedding * (faces + 1)); /* + the mirror image's */
     pipe->track_bytes = align16(embedding * (size_t)pipe->opt.max_tracks);
-    pipe->faces_bytes = align16((size_t)pipe->detect_cap * sizeof(mf_face)) + align16(faces * sizeof(mf_face)) +
-                        2 * align16(faces * sizeof(int)) + align16(faces * sizeof(mf_pipeline_face));
+    const size_t faces_bytes = align16((size_t)detect_cap(pipe) * sizeof(mf_face)) + align16(faces * sizeof(mf_face)) +
+                               2 * align16(faces * sizeof(int)) + align16(faces * sizeof(mf_pipeline_face));
     pipe->workspace_bytes =
-        pipe->det_ws + pipe->lv_ws + pipe->rec_ws + pipe->embed_bytes + pipe->track_bytes + pipe->faces_bytes;
+        pipe->det_ws + pipe->lv_ws + pipe->rec_ws + pipe->embed_bytes + pipe->track_bytes + faces_bytes;
     pipe->state = OPEN;
     return MF_OK;
 }
@@ -199,7 +204,7 @@ static void face_arrays(mf_pipeline *pipe)
     size_t faces = (size_t)pipe->opt.max_faces;
     uint8_t *p = pipe->workspace + pipe->det_ws + pipe->lv_ws + pipe->rec_ws + pipe->embed_bytes + pipe->track_bytes;
     pipe->detections = (mf_face *)(void *)p;
-    p += align16((size_t)pipe->detect_cap * sizeof(mf_face));
+    p += align16((size_t)detect_cap(pipe) * sizeof(mf_face));
     pipe->selected = (mf_face *)(void *)p;
     p += align16(faces * sizeof(mf_face));
     pipe->slots = (int *)(void *)p;
@@ -513,12 +518,13 @@ int mf_pipeline_process(mf_pipeline *pipe, const mf_frame *frame, mf_pipeline_re
     dopt.score_threshold = pipe->opt.score_threshold;
     dopt.nms_threshold = pipe->opt.nms_threshold;
     stage(pipe, MF_STAGE_DETECT);
-    int n = mf_detect_frame(&pipe->det, frame, &dopt, pipe->detections, pipe->detect_cap);
+    const int cap = detect_cap(pipe);
+    int n = mf_detect_frame(&pipe->det, frame, &dopt, pipe->detections, cap);
     stage(pipe, MF_STAGE_OTHER);
     if (n < 0) return n;
     out->detector_ran = 1;
     out->detected = n;
-    int found = n < pipe->detect_cap ? n : pipe->detect_cap;
+    int found = n < cap ? n : cap;
     int chosen = -1;
     if (pipe->opt.select == MF_PIPELINE_SELECT_LARGEST) chosen = mf_pipeline_largest_face(pipe->detections, found);
     if (pipe->opt.select == MF_PIPELINE_SELECT_CENTRE)

@@ -329,20 +329,7 @@ int cli_store_pipeline_open(cli_pipeline *cp, const cli_store_options *opt, mf_s
     po.tracking = 0;
     po.identify_threshold = opt->threshold;
     po.liveness_cascade = opt->cascade;
-    if (cli_pipeline_open(cp, &spec, store, &po)) return 1;
-    /* the embedding size is known once planned (each image plans again for its own size) */
-    if (cli_pipeline_plan(cp, 320, 240)) {
-        cli_pipeline_close(cp);
-        return 1;
-    }
-    int32_t dim = mf_pipeline_embedding_dim(&cp->pipe);
-    if (dim != MF_STORE_DIM) {
-        fprintf(stderr, "mcuface: recognizer %s gives %d-value embeddings; the store holds %d\n", cp->paths[3],
-                (int)dim, MF_STORE_DIM);
-        cli_pipeline_close(cp);
-        return 1;
-    }
-    return 0;
+    return cli_pipeline_open(cp, &spec, store, &po);
 }
 
 int cli_enrollment_face(cli_pipeline *cp, const char *image_path, float embedding[MF_STORE_DIM])
@@ -353,6 +340,13 @@ int cli_enrollment_face(cli_pipeline *cp, const char *image_path, float embeddin
     int failed = cli_pipeline_image(cp, &img, image_path, &r);
     mf_image_free(&img);
     if (failed) return 1;
+    /* with a store the plan refuses other sizes; enrollment has none yet */
+    const int32_t dim = mf_pipeline_embedding_dim(&cp->pipe);
+    if (dim != MF_STORE_DIM) {
+        fprintf(stderr, "mcuface: recognizer %s gives %d-value embeddings; the store holds %d\n", cp->paths[3],
+                (int)dim, MF_STORE_DIM);
+        return 1;
+    }
     if (r.face_count < 1) {
         fprintf(stderr, "mcuface: %s: no face found\n", image_path);
         return 1;

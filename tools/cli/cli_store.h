@@ -125,8 +125,9 @@ int cli_store_fail(const char *what, int status);
  * the defaults) and, with opt->liveness, the default liveness models, all
  * at opt->precision, detecting at opt->size, without tracking, matching in
  * STORE (may be NULL) at opt->threshold; SELECT and MAX_FACES as in
- * mf_pipeline_options. Checks the recognizer gives MF_STORE_DIM-value
- * embeddings. Prints one line and returns 1 on failure. */
+ * mf_pipeline_options. Prints one line and returns 1 on failure (with a
+ * store, the first plan refuses a recognizer whose embeddings are not
+ * MF_STORE_DIM values; cli_enrollment_face checks it without one). */
 int cli_store_pipeline_open(cli_pipeline *cp, const cli_store_options *opt, mf_store *store, mf_pipeline_select select,
                             long max_faces);
 

@@ -65,8 +65,7 @@ const cli_command cli_video_command = {
 
 /* The pipeline with its memory: open once, planned for the first frame. */
 typedef struct video_run {
-    cli_pipeline cp;
-    int planned;
+    cli_pipeline cp; /* cp.plan_width 0: not planned yet */
     int32_t last_width, last_height;
 } video_run;
 
@@ -249,11 +248,10 @@ static double thread_cpu_seconds(void)
 static int process_frame(video_run *run, const video_args *a, const cli_frame_source *src, const mf_image *frame,
                          int index, mf_pipeline_result *result, double *ms)
 {
-    if (!run->planned) {
+    if (!run->cp.plan_width) {
         int32_t w = a->max_size_given ? a->max_size[0] : frame->width;
         int32_t h = a->max_size_given ? a->max_size[1] : frame->height;
         if (cli_pipeline_plan(&run->cp, w, h)) return 1;
-        run->planned = 1;
     } else if (frame->width != run->last_width || frame->height != run->last_height) {
         mf_pipeline_reset_tracks(&run->cp.pipe); /* a new picture geometry: the old boxes mean nothing here */
     }

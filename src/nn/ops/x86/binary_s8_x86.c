@@ -37,14 +37,6 @@ static MF_TARGET_AVX512 void binary_avx512(mf_binary kind, const mf_binary_s8_pa
     }
 }
 
-static MF_TARGET_AVX2 __m256i load8_avx2(const int8_t *src, size_t count)
-{
-    int8_t eight[8] = {0};
-    if (count >= 8) return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)src));
-    __builtin_memcpy(eight, src, count);
-    return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)eight));
-}
-
 static MF_TARGET_AVX2 void binary_avx2(mf_binary kind, const mf_binary_s8_params *p, const int8_t *a,
                                        const int8_t *b, size_t count, int8_t *output)
 {
@@ -56,8 +48,8 @@ static MF_TARGET_AVX2 void binary_avx2(mf_binary kind, const mf_binary_s8_params
     const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
     for (size_t i = 0; i < count; i += 8) {
         const size_t left_over = count - i;
-        const __m256i x = _mm256_sub_epi32(load8_avx2(a + i, left_over), a_zp);
-        const __m256i y = _mm256_sub_epi32(load8_avx2(b + i, left_over), b_zp);
+        const __m256i x = _mm256_sub_epi32(mf_load_s8x8_avx2(a + i, left_over), a_zp);
+        const __m256i y = _mm256_sub_epi32(mf_load_s8x8_avx2(b + i, left_over), b_zp);
         __m256i raw;
         if (kind == MF_BINARY_MUL) {
             raw = mf_requantize_avx2(_mm256_mullo_epi32(x, y), o_m, o_s);

@@ -56,13 +56,6 @@ static MF_TARGET_AVX512 void depthwise_avx512(const mf_conv_s8_params *p, const 
     }
 }
 
-static MF_TARGET_AVX2 __m256i load_s8x8_as_s32(const int8_t *src, int32_t count)
-{
-    int64_t eight = 0;
-    __builtin_memcpy(&eight, src, (size_t)(count < 8 ? count : 8));
-    return _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(eight));
-}
-
 static MF_TARGET_AVX2 void depthwise_avx2(const mf_conv_s8_params *p, const mf_channel_requant *rq,
                                           const mf_shape4 *in, const int8_t *input, int32_t kh, int32_t kw,
                                           const int8_t *weights, const int32_t *bias, const mf_shape4 *out,
@@ -78,7 +71,7 @@ static MF_TARGET_AVX2 void depthwise_avx2(const mf_conv_s8_params *p, const mf_c
         const int32_t left = c - c0 < 8 ? c - c0 : 8;
         const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(left), lane);
         for (int32_t t = 0; t < kh * kw; t++)
-            taps[t] = _mm256_and_si256(load_s8x8_as_s32(weights + (size_t)t * c + c0, left), low16);
+            taps[t] = _mm256_and_si256(mf_load_s8x8_avx2(weights + (size_t)t * c + c0, (size_t)left), low16);
         const __m256i b = bias ? _mm256_maskload_epi32(bias + c0, keep) : _mm256_setzero_si256();
         const __m256i m = _mm256_maskload_epi32(rq->multiplier + c0, keep);
         const __m256i sh = _mm256_maskload_epi32(rq->shift + c0, keep);
@@ -97,7 +90,7 @@ static MF_TARGET_AVX2 void depthwise_avx2(const mf_conv_s8_params *p, const mf_c
                             input + (((size_t)n * in->h + y0 + ky * p->dilation_h) * in->w) * in->c + c0;
                         for (int32_t kx = kx_first; kx < kx_end; kx++) {
                             const int8_t *src = row + (size_t)(x0 + kx * p->dilation_w) * in->c;
-                            const __m256i x = _mm256_sub_epi32(load_s8x8_as_s32(src, left), zp_in);
+                            const __m256i x = _mm256_sub_epi32(mf_load_s8x8_avx2(src, (size_t)left), zp_in);
                             acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x, taps[ky * kw + kx]));
                         }
                     }

@@ -6,16 +6,6 @@
 
 #define MF_TARGET_AVX512_VBMI __attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512vbmi")))
 
-static int has_vbmi(void)
-{
-    static int known = -1; /* idempotent: racing first calls write the same value */
-    if (known < 0) {
-        __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512vbmi") ? 1 : 0;
-    }
-    return known;
-}
-
 static MF_TARGET_AVX512_VBMI void lookup_vbmi(const int8_t *input, size_t count, const int8_t *table, int8_t *output)
 {
     const __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
@@ -34,6 +24,6 @@ static MF_TARGET_AVX512_VBMI void lookup_vbmi(const int8_t *input, size_t count,
 
 void mf_lookup_s8_x86(const int8_t *input, size_t count, const int8_t *table, int8_t *output)
 {
-    if (mf_x86_isa_active() >= MF_X86_ISA_AVX512 && has_vbmi()) lookup_vbmi(input, count, table, output);
+    if (mf_x86_isa_active() >= MF_X86_ISA_AVX512 && mf_x86_has_vbmi()) lookup_vbmi(input, count, table, output);
     else mf_lookup_s8(input, count, table, output);
 }

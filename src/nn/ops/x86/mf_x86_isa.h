@@ -25,6 +25,10 @@ mf_x86_isa mf_x86_isa_active(void);
  * level now active. Not thread-safe: call it before inference starts. */
 mf_x86_isa mf_x86_isa_set_limit(mf_x86_isa limit);
 
+/* 1 when this CPU has AVX-512 VBMI (byte permutes: the table twin), an
+ * extra within the AVX-512 level; 0 otherwise. */
+int mf_x86_has_vbmi(void);
+
 /* "scalar", "avx2" or "avx512". */
 const char *mf_x86_isa_name(mf_x86_isa isa);
 

@@ -38,13 +38,10 @@ static MF_TARGET_AVX2 void prelu_avx2(const mf_prelu_s8_params *p, const int8_t 
         const size_t row = count - start < (size_t)channels ? count - start : (size_t)channels;
         for (size_t c = 0; c < row; c += 8) {
             const size_t left = row - c < 8 ? row - c : 8;
-            int8_t x8[8] = {0};
             int32_t m8[8] = {0}, s8[8] = {0};
-            __builtin_memcpy(x8, input + start + c, left);
             __builtin_memcpy(m8, p->negative_multiplier + c, left * sizeof(int32_t));
             __builtin_memcpy(s8, p->negative_shift + c, left * sizeof(int32_t));
-            const __m256i d = _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)x8)),
-                                               zp_in);
+            const __m256i d = _mm256_sub_epi32(mf_load_s8x8_avx2(input + start + c, left), zp_in);
             const __m256i pos = mf_requantize_avx2(d, pos_m, pos_s);
             const __m256i neg = mf_requantize_avx2(d, _mm256_loadu_si256((const __m256i *)(const void *)m8),
                                                    _mm256_loadu_si256((const __m256i *)(const void *)s8));

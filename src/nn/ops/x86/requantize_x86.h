@@ -61,6 +61,15 @@ static inline MF_TARGET_AVX512 __m512i mf_requantize_avx512(__m512i x, __m512i m
     return _mm512_mask_add_epi32(quotient, _mm512_cmpgt_epi32_mask(remainder, threshold), quotient, one);
 }
 
+/* The first COUNT (1..8; more reads 8) int8 values at SRC as 8 int32 lanes,
+ * the rest 0, without reading past SRC + COUNT. */
+static inline MF_TARGET_AVX2 __m256i mf_load_s8x8_avx2(const int8_t *src, size_t count)
+{
+    int64_t eight = 0;
+    __builtin_memcpy(&eight, src, count < 8 ? count : 8);
+    return _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(eight));
+}
+
 /* q + zero_point clamped to [lo, hi] (within int8), the first COUNT (1..8)
  * lanes written as int8. */
 static inline MF_TARGET_AVX2 void mf_store_s8_avx2(int8_t *dst, __m256i q, __m256i zero_point, __m256i lo,

@@ -17,6 +17,16 @@ static mf_x86_isa detect(void)
 /* -1 until the first call; the init is idempotent, so a race between two
  * first calls writes the same value. */
 static int g_detected = -1;
+static int g_vbmi = -1;
+
+int mf_x86_has_vbmi(void)
+{
+    if (g_vbmi < 0) {
+        __builtin_cpu_init();
+        g_vbmi = __builtin_cpu_supports("avx512vbmi") ? 1 : 0;
+    }
+    return g_vbmi;
+}
 static int g_active = -1;
 
 mf_x86_isa mf_x86_isa_detected(void)
